@@ -1,0 +1,85 @@
+// callsup: supervision events; each one is also an audit record.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "callsup/mode.hpp"
+#include "callsup/policy/reason.hpp"
+#include "callsup/session/end_reason.hpp"
+
+namespace callsup {
+
+using SessionId = std::uint64_t;
+
+enum class EventKind : std::uint8_t {
+  attempt,          ///< a supervision request arrived (dial, API); decision follows
+  denied,           ///< the policy refused (reason, rule)
+  started,          ///< a session started (or a pre-armed one became active)
+  armed,            ///< a session waits for the target's next call
+  mode_changed,     ///< mode switched (from_mode -> mode)
+  target_changed,   ///< the session moved to another call or agent (detail: previous)
+  ended,            ///< the session ended (end_reason)
+  agent_notified,   ///< the agent was told it is being whispered to / barged on
+  action_requested, ///< the PBX is asked to act (detail: "end_call" or "takeover")
+};
+
+/// Where the thing that caused the event came from.
+enum class EventSource : std::uint8_t { api, dial, dtmf, registry, directory };
+
+constexpr std::string_view to_string(EventKind kind) noexcept {
+  switch (kind) {
+  case EventKind::attempt: return "attempt";
+  case EventKind::denied: return "denied";
+  case EventKind::started: return "started";
+  case EventKind::armed: return "armed";
+  case EventKind::mode_changed: return "mode_changed";
+  case EventKind::target_changed: return "target_changed";
+  case EventKind::ended: return "ended";
+  case EventKind::agent_notified: return "agent_notified";
+  case EventKind::action_requested: return "action_requested";
+  }
+  return "unknown";
+}
+
+constexpr std::string_view to_string(EventSource source) noexcept {
+  switch (source) {
+  case EventSource::api: return "api";
+  case EventSource::dial: return "dial";
+  case EventSource::dtmf: return "dtmf";
+  case EventSource::registry: return "registry";
+  case EventSource::directory: return "directory";
+  }
+  return "unknown";
+}
+
+/// One supervision event. The service stamps `sequence` (strictly increasing per
+/// service) and `time` (UTC) before handing it to event and audit sinks.
+struct Event {
+  EventKind kind = EventKind::attempt;
+  std::uint64_t sequence = 0;
+  std::chrono::system_clock::time_point time{};
+  SessionId session = 0;  ///< 0 when no session exists (a denied attempt)
+  std::string tenant;
+  std::string call;
+  std::string supervisor;      ///< the supervisor's extension
+  std::string supervisor_leg;
+  std::string target;          ///< the supervised agent's extension ("" for spy-all before a target)
+  std::string target_leg;
+  std::optional<Mode> mode;
+  std::optional<Mode> from_mode;
+  bool allowed = true;                 ///< the decision behind this event
+  Reason reason = Reason::allowed;     ///< the decision's reason
+  std::string rule;                    ///< the rule that decided
+  EndReason end_reason = EndReason::none;
+  EventSource source = EventSource::api;
+  std::string detail;  ///< dialled string, previous target, requested action
+};
+
+/// Audit records are events with their sequence number and time.
+using AuditRecord = Event;
+
+}  // namespace callsup

@@ -1,0 +1,277 @@
+// callsup: the directory of tenants, sites, extensions and groups.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "callsup/error.hpp"
+#include "callsup/model/profile.hpp"
+
+namespace callsup {
+
+/// What changed in the directory (observers re-check decisions on it).
+struct DirectoryChange {
+  enum class Kind : std::uint8_t { tenant, site, extension, group } kind{};
+  std::string name;  ///< tenant, site, extension or group name
+  bool removed = false;
+  std::uint64_t version = 0;  ///< the directory's version after the change
+};
+
+/// Thread-safe directory. Records are validated on the way in: a tenant must exist
+/// before its sites, extensions and groups; a group's members and supervisors must be
+/// extensions of its tenant. Lookups hand out immutable shared snapshots.
+class Directory {
+ public:
+  using Observer = std::function<void(const DirectoryChange&)>;
+  using SubscriptionId = std::uint64_t;
+
+  Directory() = default;
+  Directory(const Directory&) = delete;
+  Directory& operator=(const Directory&) = delete;
+
+  // --- building ---------------------------------------------------------------------
+
+  /// Adds or replaces a tenant's settings.
+  void set_tenant(TenantSettings settings) {
+    if (settings.name.empty()) throw Error(errc::invalid_argument, "tenant name must not be empty");
+    const std::string name = settings.name;
+    change({DirectoryChange::Kind::tenant, name}, [&] {
+      tenants_[name] = std::make_shared<const TenantSettings>(std::move(settings));
+    });
+  }
+
+  void add_site(Site site) {
+    if (site.name.empty()) throw Error(errc::invalid_argument, "site name must not be empty");
+    const std::string name = site.name;
+    change({DirectoryChange::Kind::site, name}, [&] {
+      require_tenant(site.tenant, "site " + quoted(name));
+      if (sites_.count(name)) throw Error(errc::duplicate_id, "site " + quoted(name) + " already exists");
+      sites_.emplace(name, std::move(site));
+    });
+  }
+
+  void add_extension(ExtensionProfile profile) { put_extension(std::move(profile), /*replace=*/false); }
+  /// Replaces an existing extension's profile (privacy toggled, grants changed...).
+  void update_extension(ExtensionProfile profile) { put_extension(std::move(profile), /*replace=*/true); }
+
+  void remove_extension(const std::string& extension) {
+    change({DirectoryChange::Kind::extension, extension, true}, [&] {
+      if (!extensions_.count(extension))
+        throw Error(errc::unknown_extension, "no extension " + quoted(extension));
+      for (auto& [name, group] : groups_)
+        if (contains(group->members, extension) || contains(group->supervisors, extension))
+          throw Error(errc::invalid_argument, "extension " + quoted(extension) + " is still in group " +
+                                                  quoted(name) + "; remove it from the group first");
+      extensions_.erase(extension);
+      if (--lengths_[extension.size()] == 0) lengths_.erase(extension.size());
+    });
+  }
+
+  void add_group(Group group) { put_group(std::move(group), /*replace=*/false); }
+  void update_group(Group group) { put_group(std::move(group), /*replace=*/true); }
+  void remove_group(const std::string& name) {
+    change({DirectoryChange::Kind::group, name, true}, [&] {
+      auto it = groups_.find(name);
+      if (it == groups_.end()) throw Error(errc::unknown_group, "no group " + quoted(name));
+      unindex_group(*it->second);
+      groups_.erase(it);
+    });
+  }
+
+  // --- lookups ----------------------------------------------------------------------
+
+  std::shared_ptr<const ExtensionProfile> find_extension(const std::string& extension) const {
+    std::shared_lock lock(mutex_);
+    auto it = extensions_.find(extension);
+    return it == extensions_.end() ? nullptr : it->second;
+  }
+  std::shared_ptr<const ExtensionProfile> extension(const std::string& extension) const {
+    if (auto found = find_extension(extension)) return found;
+    throw Error(errc::unknown_extension, "no extension " + quoted(extension));
+  }
+  std::shared_ptr<const TenantSettings> find_tenant(const std::string& name) const {
+    std::shared_lock lock(mutex_);
+    auto it = tenants_.find(name);
+    return it == tenants_.end() ? nullptr : it->second;
+  }
+  std::shared_ptr<const TenantSettings> tenant(const std::string& name) const {
+    if (auto found = find_tenant(name)) return found;
+    throw Error(errc::unknown_tenant, "no tenant " + quoted(name));
+  }
+  std::shared_ptr<const Group> find_group(const std::string& name) const {
+    std::shared_lock lock(mutex_);
+    auto it = groups_.find(name);
+    return it == groups_.end() ? nullptr : it->second;
+  }
+  bool has_site(const std::string& name) const {
+    std::shared_lock lock(mutex_);
+    return sites_.count(name) != 0;
+  }
+
+  /// True when `supervisor` supervises a group that `member` belongs to.
+  bool supervises_member(const std::string& supervisor, const std::string& member) const {
+    std::shared_lock lock(mutex_);
+    auto supervised = supervised_groups_.find(supervisor);
+    auto joined = member_groups_.find(member);
+    if (supervised == supervised_groups_.end() || joined == member_groups_.end()) return false;
+    for (const auto& group : supervised->second)
+      if (joined->second.count(group)) return true;
+    return false;
+  }
+  /// True when `supervisor` is one of the group's supervisors.
+  bool supervises_group(const std::string& supervisor, const std::string& group) const {
+    std::shared_lock lock(mutex_);
+    auto supervised = supervised_groups_.find(supervisor);
+    return supervised != supervised_groups_.end() && supervised->second.count(group) != 0;
+  }
+
+  /// The distinct lengths of the extensions present (for feature-code validation).
+  std::set<std::size_t> extension_lengths() const {
+    std::shared_lock lock(mutex_);
+    std::set<std::size_t> out;
+    for (const auto& [length, count] : lengths_) out.insert(length);
+    return out;
+  }
+  std::vector<std::string> extensions() const {
+    std::shared_lock lock(mutex_);
+    std::vector<std::string> out;
+    for (const auto& [ext, profile] : extensions_) out.push_back(ext);
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  std::size_t extension_count() const {
+    std::shared_lock lock(mutex_);
+    return extensions_.size();
+  }
+  std::uint64_t version() const {
+    std::shared_lock lock(mutex_);
+    return version_;
+  }
+
+  SubscriptionId subscribe(Observer observer) {
+    std::lock_guard lock(observer_mutex_);
+    observers_.emplace(++next_subscription_, std::make_shared<Observer>(std::move(observer)));
+    return next_subscription_;
+  }
+  void unsubscribe(SubscriptionId id) {
+    std::lock_guard lock(observer_mutex_);
+    observers_.erase(id);
+  }
+
+ private:
+  template <typename Fn>
+  void change(DirectoryChange what, Fn&& apply) {
+    {
+      std::unique_lock lock(mutex_);
+      apply();
+      what.version = ++version_;
+    }
+    std::vector<std::shared_ptr<Observer>> targets;
+    {
+      std::lock_guard lock(observer_mutex_);
+      for (const auto& [id, observer] : observers_) targets.push_back(observer);
+    }
+    for (const auto& observer : targets) (*observer)(what);
+  }
+
+  static bool contains(const std::vector<std::string>& list, const std::string& value) {
+    return std::find(list.begin(), list.end(), value) != list.end();
+  }
+  static bool all_digits(const std::string& text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  }
+
+  void require_tenant(const std::string& tenant, const std::string& what) const {
+    if (!tenants_.count(tenant)) throw Error(errc::unknown_tenant, what + " names unknown tenant " + quoted(tenant));
+  }
+
+  void put_extension(ExtensionProfile profile, bool replace) {
+    if (!all_digits(profile.extension))
+      throw Error(errc::invalid_argument, "extension " + quoted(profile.extension) + " must be digits only");
+    const std::string ext = profile.extension;
+    change({DirectoryChange::Kind::extension, ext}, [&] {
+      const std::string what = "extension " + quoted(ext);
+      require_tenant(profile.tenant, what);
+      const bool exists = extensions_.count(ext) != 0;
+      if (exists && !replace) throw Error(errc::duplicate_id, what + " already exists");
+      if (!exists && replace) throw Error(errc::unknown_extension, "no extension " + quoted(ext));
+      if (exists && extensions_.at(ext)->tenant != profile.tenant && (member_groups_.count(ext) || supervised_groups_.count(ext)))
+        throw Error(errc::invalid_argument, what + " cannot change tenant while in a group");
+      require_site(profile.site, profile.tenant, what);
+      for (const auto& site : profile.managed_sites) require_site(site, profile.tenant, what);
+      extensions_[ext] = std::make_shared<const ExtensionProfile>(std::move(profile));
+      if (!exists) ++lengths_[ext.size()];
+    });
+  }
+
+  void require_site(const std::string& site, const std::string& tenant, const std::string& what) const {
+    if (site.empty()) return;
+    auto it = sites_.find(site);
+    if (it == sites_.end()) throw Error(errc::invalid_argument, what + " names unknown site " + quoted(site));
+    if (it->second.tenant != tenant)
+      throw Error(errc::invalid_argument, what + " names site " + quoted(site) + " of another tenant");
+  }
+
+  void put_group(Group group, bool replace) {
+    if (group.name.empty()) throw Error(errc::invalid_argument, "group name must not be empty");
+    const std::string name = group.name;
+    change({DirectoryChange::Kind::group, name}, [&] {
+      const std::string what = "group " + quoted(name);
+      require_tenant(group.tenant, what);
+      auto existing = groups_.find(name);
+      if (existing != groups_.end() && !replace) throw Error(errc::duplicate_id, what + " already exists");
+      if (existing == groups_.end() && replace) throw Error(errc::unknown_group, "no group " + quoted(name));
+      for (const auto* list : {&group.members, &group.supervisors})
+        for (const auto& ext : *list) {
+          auto profile = extensions_.find(ext);
+          if (profile == extensions_.end())
+            throw Error(errc::unknown_extension, what + " names unknown extension " + quoted(ext));
+          if (profile->second->tenant != group.tenant)
+            throw Error(errc::invalid_argument, what + " names extension " + quoted(ext) + " of another tenant");
+        }
+      if (existing != groups_.end()) unindex_group(*existing->second);
+      auto stored = std::make_shared<const Group>(std::move(group));
+      for (const auto& ext : stored->members) member_groups_[ext].insert(name);
+      for (const auto& ext : stored->supervisors) supervised_groups_[ext].insert(name);
+      groups_[name] = std::move(stored);
+    });
+  }
+
+  void unindex_group(const Group& group) {
+    auto drop = [&](auto& index, const std::vector<std::string>& list) {
+      for (const auto& ext : list) {
+        auto it = index.find(ext);
+        if (it == index.end()) continue;
+        it->second.erase(group.name);
+        if (it->second.empty()) index.erase(it);
+      }
+    };
+    drop(member_groups_, group.members);
+    drop(supervised_groups_, group.supervisors);
+  }
+
+  mutable std::shared_mutex mutex_;
+  std::mutex observer_mutex_;
+  std::unordered_map<std::string, std::shared_ptr<const TenantSettings>> tenants_;
+  std::unordered_map<std::string, Site> sites_;
+  std::unordered_map<std::string, std::shared_ptr<const ExtensionProfile>> extensions_;
+  std::unordered_map<std::string, std::shared_ptr<const Group>> groups_;
+  std::unordered_map<std::string, std::unordered_set<std::string>> member_groups_;      // ext -> groups
+  std::unordered_map<std::string, std::unordered_set<std::string>> supervised_groups_;  // ext -> groups
+  std::map<std::size_t, std::size_t> lengths_;  // extension length -> count
+  std::map<SubscriptionId, std::shared_ptr<Observer>> observers_;
+  std::uint64_t version_ = 0;
+  SubscriptionId next_subscription_ = 0;
+};
+
+}  // namespace callsup

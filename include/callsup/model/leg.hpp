@@ -1,0 +1,71 @@
+// callsup: one party's connection in a call.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace callsup {
+
+using LegId = std::string;
+using CallId = std::string;
+
+/// Whether a leg is one of the PBX's own extensions or an external number.
+enum class Network : std::uint8_t { on_net, off_net };
+
+/// Signalling state of a leg. Only `up` legs carry audio.
+enum class LegState : std::uint8_t { ringing, up, held, gone };
+
+constexpr std::string_view to_string(Network network) noexcept {
+  return network == Network::on_net ? "on_net" : "off_net";
+}
+
+constexpr std::string_view to_string(LegState state) noexcept {
+  switch (state) {
+  case LegState::ringing: return "ringing";
+  case LegState::up: return "up";
+  case LegState::held: return "held";
+  case LegState::gone: return "gone";
+  }
+  return "unknown";
+}
+
+/// Media format the leg negotiated (informative for the control plane).
+struct MediaFormat {
+  std::string codec = "PCMU";
+  std::uint32_t clock_rate = 8000;
+  std::uint16_t ptime_ms = 20;
+  friend bool operator==(const MediaFormat&, const MediaFormat&) = default;
+};
+
+/// One party's connection: an on-net extension or an off-net remote number.
+struct Leg {
+  LegId id;
+  std::string extension;      ///< on-net: the extension; empty for off-net legs
+  std::string remote_number;  ///< off-net: the external number
+  Network network = Network::on_net;
+  LegState state = LegState::ringing;
+  MediaFormat format;
+
+  bool carries_audio() const noexcept { return state == LegState::up; }
+
+  static Leg on_net(LegId id, std::string extension, LegState state = LegState::ringing) {
+    Leg leg;
+    leg.id = std::move(id);
+    leg.extension = std::move(extension);
+    leg.network = Network::on_net;
+    leg.state = state;
+    return leg;
+  }
+  static Leg off_net(LegId id, std::string remote_number, LegState state = LegState::ringing) {
+    Leg leg;
+    leg.id = std::move(id);
+    leg.remote_number = std::move(remote_number);
+    leg.network = Network::off_net;
+    leg.state = state;
+    return leg;
+  }
+  friend bool operator==(const Leg&, const Leg&) = default;
+};
+
+}  // namespace callsup
