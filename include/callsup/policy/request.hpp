@@ -1,0 +1,23 @@
+// callsup: what a policy is asked to decide.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "callsup/mode.hpp"
+
+namespace callsup {
+
+/// A request by `supervisor` to supervise `target` (an agent in the call handed to
+/// the policy with it) in `mode`.
+struct SupervisionRequest {
+  std::string supervisor;  ///< the supervisor's extension
+  std::string target;      ///< the supervised agent's extension
+  Mode mode = Mode::listen;
+  bool any_call = false;   ///< reached through a spy-all code (informative)
+  bool bridged_only = false;  ///< the session's own bridged-only option (on top of the tenant's)
+  std::uint32_t other_supervisors = 0;  ///< sessions on the call that count against the cap
+  std::uint32_t other_bargers = 0;      ///< of those, the ones barging
+};
+
+}  // namespace callsup

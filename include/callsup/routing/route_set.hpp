@@ -1,0 +1,46 @@
+// callsup: the immutable routing table of one call.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "callsup/routing/route.hpp"
+
+namespace callsup {
+
+/// Who hears whom in one call. Published as `shared_ptr<const RouteSet>`; a new set
+/// replaces the old one whole, so the media plane never sees a half-made table.
+/// Routes are sorted by (to, from).
+struct RouteSet {
+  CallId call;
+  std::uint64_t version = 0;  ///< increases each time this call's routes change
+  std::vector<Route> routes;
+  std::vector<LegId> tone_listeners;  ///< legs that must hear the monitoring tone
+  bool ended = false;                 ///< the call is gone; drop its media state
+
+  const Route* find(const LegId& listener, const LegId& source) const noexcept {
+    auto it = std::find_if(routes.begin(), routes.end(),
+                           [&](const Route& r) { return r.to == listener && r.from == source; });
+    return it == routes.end() ? nullptr : &*it;
+  }
+  bool hears(const LegId& listener, const LegId& source) const noexcept { return find(listener, source) != nullptr; }
+  std::vector<LegId> sources_of(const LegId& listener) const {
+    std::vector<LegId> out;
+    for (const Route& r : routes)
+      if (r.to == listener) out.push_back(r.from);
+    return out;
+  }
+  std::vector<LegId> listeners_of(const LegId& source) const {
+    std::vector<LegId> out;
+    for (const Route& r : routes)
+      if (r.from == source) out.push_back(r.to);
+    return out;
+  }
+  /// Same audio behaviour (ignores version).
+  bool same_routing(const RouteSet& other) const {
+    return routes == other.routes && tone_listeners == other.tone_listeners && ended == other.ended;
+  }
+};
+
+}  // namespace callsup

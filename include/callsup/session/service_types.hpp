@@ -1,0 +1,64 @@
+// callsup: configuration, requests and outcomes of the SupervisionService.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "callsup/dialplan/clock.hpp"
+#include "callsup/dialplan/feature_code_plan.hpp"
+#include "callsup/policy/decision.hpp"
+#include "callsup/session/session_info.hpp"
+
+namespace callsup {
+
+/// How the service is set up. Plans named by tenants are looked up among the presets
+/// and `plans`; a plan given here replaces a preset of the same name.
+struct ServiceConfig {
+  SessionOptions default_options;
+  std::vector<FeatureCodePlan> plans;
+  std::string default_plan = "portaswitch";  ///< for supervisors the directory does not know
+  std::vector<std::string> reserved_codes;   ///< the integrator's own phone codes
+  std::size_t ended_sessions_kept = 1024;    ///< ended sessions still answered by session()
+  const Clock* clock = nullptr;              ///< DTMF timeouts; nullptr = steady clock
+  std::function<std::chrono::system_clock::time_point()> wall_clock;  ///< event times; empty = system clock
+};
+
+/// An API request to supervise. `target` is the agent's extension; with `any_call`
+/// the service picks the tenant's calls itself (spy-all).
+struct StartRequest {
+  LegId supervisor_leg;
+  std::string supervisor;
+  std::string target;
+  bool any_call = false;
+  Mode mode = Mode::listen;
+  std::optional<SessionOptions> options;  ///< default: ServiceConfig::default_options
+  CallId call;                            ///< optional: this call of the target only
+};
+
+/// What a dial or start request led to.
+struct StartOutcome {
+  enum class Status : std::uint8_t { started, armed, denied, not_ours };
+  Status status = Status::not_ours;
+  SessionId session = 0;
+  Decision decision;
+
+  bool ok() const noexcept { return status == Status::started || status == Status::armed; }
+  explicit operator bool() const noexcept { return ok(); }
+};
+
+constexpr std::string_view to_string(StartOutcome::Status status) noexcept {
+  switch (status) {
+  case StartOutcome::Status::started: return "started";
+  case StartOutcome::Status::armed: return "armed";
+  case StartOutcome::Status::denied: return "denied";
+  case StartOutcome::Status::not_ours: return "not_ours";
+  }
+  return "unknown";
+}
+
+}  // namespace callsup

@@ -1,0 +1,44 @@
+// callsup: a snapshot of one supervision session.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "callsup/audit/event.hpp"
+#include "callsup/session/session_options.hpp"
+
+namespace callsup {
+
+/// armed: waiting for the target's next call; active: supervising; ended: for good.
+enum class SessionState : std::uint8_t { armed, active, ended };
+
+constexpr std::string_view to_string(SessionState state) noexcept {
+  switch (state) {
+  case SessionState::armed: return "armed";
+  case SessionState::active: return "active";
+  case SessionState::ended: return "ended";
+  }
+  return "unknown";
+}
+
+/// A copy of a session's state, safe to keep.
+struct SessionInfo {
+  SessionId id = 0;
+  SessionState state = SessionState::armed;
+  std::string tenant;
+  std::string supervisor;  ///< extension
+  LegId supervisor_leg;
+  bool any_call = false;   ///< spy-all session: cycles over the tenant's calls
+  std::string target;      ///< agent extension (for spy-all: of the current call)
+  CallId call;             ///< empty while armed
+  LegId target_leg;
+  LegId whisper_leg;       ///< who hears the whisper (the target or the other party)
+  Mode mode = Mode::listen;
+  ModeSet allowed_modes;   ///< from the last decision
+  SessionOptions options;
+  EndReason end_reason = EndReason::none;
+  Reason end_decision = Reason::allowed;  ///< with permission_lost: the policy's reason
+};
+
+}  // namespace callsup

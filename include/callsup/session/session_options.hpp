@@ -1,0 +1,116 @@
+// callsup: per-session options, and ChanSpy-style option letters.
+#pragma once
+
+#include <cctype>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "callsup/dialplan/feature_code_plan.hpp"
+#include "callsup/error.hpp"
+#include "callsup/routing/supervisor_route.hpp"
+
+namespace callsup {
+
+/// What happens when the agent hangs up while a supervisor is barging.
+enum class AgentLeavesInBarge : std::uint8_t {
+  end_call,               ///< the PBX is asked to end the call
+  supervisor_takes_over,  ///< the PBX is asked to hand the call to the supervisor
+};
+
+constexpr std::string_view to_string(AgentLeavesInBarge value) noexcept {
+  return value == AgentLeavesInBarge::end_call ? "end_call" : "supervisor_takes_over";
+}
+
+inline constexpr int min_volume_step = -4;
+inline constexpr int max_volume_step = 4;
+
+/// Options of one supervision session. The defaults are what a PBX engineer expects
+/// from "listen to extension X": end with the call, announce nothing, notify the
+/// agent when it is whispered to or barged on.
+struct SessionOptions {
+  bool exit_on_target_hangup = true;  ///< end when the agent leaves; else wait for its next call
+  bool stop_when_none_left = true;    ///< spy-all: end when no call is left; else wait for one
+  bool bridged_only = false;          ///< supervise only bridged calls
+  bool announce = false;              ///< announce the target before listening (the PBX plays it)
+  bool private_whisper = false;       ///< while whispering, hear nothing
+  ListenDirection listen_direction = ListenDirection::both;
+  bool stereo = false;                ///< agent on the left, the rest on the right
+  int volume_step = 0;                ///< -4..+4, 3 dB per step, on what the supervisor hears
+  AgentLeavesInBarge agent_leaves_in_barge = AgentLeavesInBarge::end_call;
+  bool notify_agent = true;           ///< tell the agent on whisper and barge (never on listen)
+  bool monitoring_tone = false;       ///< the parties hear a periodic tone while supervised
+  bool follow_on_transfer = false;    ///< stay with the customer when the agent transfers it
+  bool pre_arm = false;               ///< on an idle extension, wait for its next call
+  WhisperTo whisper_to = WhisperTo::target;
+
+  /// Throws Error(invalid_argument) naming the bad value.
+  void validate() const {
+    if (volume_step < min_volume_step || volume_step > max_volume_step)
+      throw Error(errc::invalid_argument,
+                  "volume step " + quoted(std::to_string(volume_step)) + " is outside -4..4");
+  }
+};
+
+/// Applies Asterisk ChanSpy option letters to `base`: E exit when the target hangs up,
+/// S stop when no call is left, b bridged calls only, q/s quiet (no announcement),
+/// W private whisper, w start whispering, B start barging, o hear the agent only,
+/// n(...) ignored name lookup, v(N) volume step, d DTMF switching (always on here).
+/// Letters absent keep ChanSpy's defaults (no E, no S, announce on), so "ESsb" means
+/// what it says. Returns the options and the mode to start in.
+struct ChanSpyOptions {
+  SessionOptions options;
+  Mode initial_mode = Mode::listen;
+};
+
+inline ChanSpyOptions parse_chanspy_options(std::string_view letters, SessionOptions base = {}) {
+  ChanSpyOptions out;
+  out.options = base;
+  out.options.exit_on_target_hangup = false;
+  out.options.stop_when_none_left = false;
+  out.options.announce = true;
+  for (std::size_t i = 0; i < letters.size(); ++i) {
+    const char letter = letters[i];
+    std::string argument;
+    if (i + 1 < letters.size() && letters[i + 1] == '(') {
+      const auto close = letters.find(')', i + 2);
+      if (close == std::string_view::npos)
+        throw Error(errc::invalid_argument, "ChanSpy options " + quoted(letters) + ": unclosed '(' after '" +
+                                                std::string(1, letter) + "'");
+      argument = std::string(letters.substr(i + 2, close - i - 2));
+      i = close;
+    }
+    switch (letter) {
+    case 'E': out.options.exit_on_target_hangup = true; break;
+    case 'S': out.options.stop_when_none_left = true; break;
+    case 'b': out.options.bridged_only = true; break;
+    case 'q':
+    case 's': out.options.announce = false; break;
+    case 'W': out.options.private_whisper = true; out.initial_mode = Mode::whisper; break;
+    case 'w': out.initial_mode = Mode::whisper; break;
+    case 'B': out.initial_mode = Mode::barge; break;
+    case 'o': out.options.listen_direction = ListenDirection::agent_only; break;
+    case 'd':
+    case 'n': break;
+    case 'v': {
+      int step = 0;
+      try {
+        std::size_t used = 0;
+        step = std::stoi(argument, &used);
+        if (used != argument.size()) throw std::invalid_argument("trailing");
+      } catch (const std::exception&) {
+        throw Error(errc::invalid_argument, "ChanSpy option v needs a number -4..4, got " + quoted(argument));
+      }
+      out.options.volume_step = step;
+      break;
+    }
+    default:
+      throw Error(errc::invalid_argument, "unknown ChanSpy option " + quoted(std::string(1, letter)) + " in " +
+                                              quoted(letters));
+    }
+  }
+  out.options.validate();
+  return out;
+}
+
+}  // namespace callsup
