@@ -1,0 +1,125 @@
+// callsup: feature-code plans of common PBX products, ready to use or to adapt.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "callsup/dialplan/feature_code_plan.hpp"
+#include "callsup/error.hpp"
+
+namespace callsup {
+
+namespace detail::dialplan {
+inline DtmfCode dtmf(std::string digits, DtmfCommand command) { return {std::move(digits), command}; }
+}  // namespace detail::dialplan
+
+/// PortaSwitch: dial *90/*91/*92 + ext (listen/whisper/barge); DTMF 0/1/2 switch, # exits.
+inline FeatureCodePlan portaswitch_plan() {
+  using detail::dialplan::dtmf;
+  FeatureCodePlan plan;
+  plan.name = "portaswitch";
+  plan.dial_codes = {{"*90", Mode::listen}, {"*91", Mode::whisper}, {"*92", Mode::barge}};
+  plan.dtmf_codes = {dtmf("0", DtmfCommand::switch_to(Mode::listen)),
+                     dtmf("1", DtmfCommand::switch_to(Mode::whisper)),
+                     dtmf("2", DtmfCommand::switch_to(Mode::barge)), dtmf("#", DtmfCommand::leave())};
+  return plan;
+}
+
+/// The *91/*92/*93 plan of Asterisk-based PBXs (with SPY_PERMISSION / DISABLE_SPY
+/// settings): dial *91/*92/*93 + ext; ChanSpy-style DTMF 4/5/6, * next target, # exits.
+inline FeatureCodePlan star91_plan() {
+  using detail::dialplan::dtmf;
+  FeatureCodePlan plan;
+  plan.name = "star91";
+  plan.dial_codes = {{"*91", Mode::listen}, {"*92", Mode::whisper}, {"*93", Mode::barge}};
+  plan.dtmf_codes = {dtmf("4", DtmfCommand::switch_to(Mode::listen)),
+                     dtmf("5", DtmfCommand::switch_to(Mode::whisper)),
+                     dtmf("6", DtmfCommand::switch_to(Mode::barge)), dtmf("*", DtmfCommand::next()),
+                     dtmf("#", DtmfCommand::leave())};
+  return plan;
+}
+
+/// Stratus: dial 007 + ext to listen; DTMF *80/*81/*82 listen/whisper/barge, # exits.
+/// No * next-target key: "*" would be a prefix of "*80".
+inline FeatureCodePlan stratus_plan() {
+  using detail::dialplan::dtmf;
+  FeatureCodePlan plan;
+  plan.name = "stratus";
+  plan.dial_codes = {{"007", Mode::listen}};
+  plan.dtmf_codes = {dtmf("*80", DtmfCommand::switch_to(Mode::listen)),
+                     dtmf("*81", DtmfCommand::switch_to(Mode::whisper)),
+                     dtmf("*82", DtmfCommand::switch_to(Mode::barge)), dtmf("#", DtmfCommand::leave())};
+  return plan;
+}
+
+/// Tronic: *95 + ext listens to that extension, bare *95 listens to any call;
+/// DTMF 4/5/6, * next target, # exits.
+inline FeatureCodePlan tronic_plan() {
+  using detail::dialplan::dtmf;
+  FeatureCodePlan plan;
+  plan.name = "tronic";
+  plan.dial_codes = {{"*95", Mode::listen}};
+  plan.spy_any_code = "*95";
+  plan.spy_any_mode = Mode::listen;
+  plan.dtmf_codes = {dtmf("4", DtmfCommand::switch_to(Mode::listen)),
+                     dtmf("5", DtmfCommand::switch_to(Mode::whisper)),
+                     dtmf("6", DtmfCommand::switch_to(Mode::barge)), dtmf("*", DtmfCommand::next()),
+                     dtmf("#", DtmfCommand::leave())};
+  return plan;
+}
+
+/// Asterisk ChanSpy (the classic extensions.conf example): 555 + ext, bare 555 spies on
+/// any channel; DTMF 4 listen, 5 whisper, 6 barge, * next channel, # exits.
+inline FeatureCodePlan asterisk_chanspy_plan() {
+  using detail::dialplan::dtmf;
+  FeatureCodePlan plan;
+  plan.name = "asterisk_chanspy";
+  plan.dial_codes = {{"555", Mode::listen}};
+  plan.spy_any_code = "555";
+  plan.spy_any_mode = Mode::listen;
+  plan.dtmf_codes = {dtmf("4", DtmfCommand::switch_to(Mode::listen)),
+                     dtmf("5", DtmfCommand::switch_to(Mode::whisper)),
+                     dtmf("6", DtmfCommand::switch_to(Mode::barge)), dtmf("*", DtmfCommand::next()),
+                     dtmf("#", DtmfCommand::leave())};
+  return plan;
+}
+
+/// FreeSWITCH mod_dptools eavesdrop: 88 + ext, 779 eavesdrops on any call; DTMF 0 listen,
+/// 1 whisper to the agent, 2 whisper to the other party, 3 barge, * next call, # exits.
+inline FeatureCodePlan freeswitch_eavesdrop_plan() {
+  using detail::dialplan::dtmf;
+  FeatureCodePlan plan;
+  plan.name = "freeswitch_eavesdrop";
+  plan.dial_codes = {{"88", Mode::listen}};
+  plan.spy_any_code = "779";
+  plan.spy_any_mode = Mode::listen;
+  plan.dtmf_codes = {dtmf("0", DtmfCommand::switch_to(Mode::listen)),
+                     dtmf("1", DtmfCommand::switch_to(Mode::whisper, WhisperTo::target)),
+                     dtmf("2", DtmfCommand::switch_to(Mode::whisper, WhisperTo::other_party)),
+                     dtmf("3", DtmfCommand::switch_to(Mode::barge)), dtmf("*", DtmfCommand::next()),
+                     dtmf("#", DtmfCommand::leave())};
+  return plan;
+}
+
+/// Names accepted by preset(), in a stable order.
+inline std::vector<std::string> preset_names() {
+  return {"portaswitch", "star91", "stratus", "tronic", "asterisk_chanspy", "freeswitch_eavesdrop"};
+}
+
+/// The preset called `name`; throws Error(invalid_argument) naming it and listing the valid names.
+inline FeatureCodePlan preset(std::string_view name) {
+  if (name == "portaswitch") return portaswitch_plan();
+  if (name == "star91") return star91_plan();
+  if (name == "stratus") return stratus_plan();
+  if (name == "tronic") return tronic_plan();
+  if (name == "asterisk_chanspy") return asterisk_chanspy_plan();
+  if (name == "freeswitch_eavesdrop") return freeswitch_eavesdrop_plan();
+  std::string valid;
+  for (const auto& known : preset_names()) valid += (valid.empty() ? "" : ", ") + known;
+  throw Error(errc::invalid_argument,
+              "unknown feature-code plan preset " + quoted(name) + " (expected one of: " + valid + ")");
+}
+
+}  // namespace callsup
