@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 namespace callsup {
@@ -84,6 +85,11 @@ inline std::string quoted(std::string_view value) {
   out += '\'';
   return out;
 }
+// Exact-match, non-template overloads: with <iomanip> in the translation unit,
+// argument-dependent lookup also finds the std::quoted templates, and these win.
+inline std::string quoted(const std::string& value) { return quoted(std::string_view(value)); }
+inline std::string quoted(std::string& value) { return quoted(std::string_view(value)); }
+inline std::string quoted(const char* value) { return quoted(std::string_view(value)); }
 
 }  // namespace callsup
 
