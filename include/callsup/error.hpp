@@ -21,7 +21,6 @@ enum class errc {
   malformed_dial_string,  ///< a dialled string that matched a code but is not well formed
   invalid_plan,           ///< a feature-code plan that is empty, ambiguous or collides
   session_ended,          ///< an operation on a session that has already ended
-  mode_not_allowed,       ///< a mode switch the session's decision does not allow
   malformed_directory,    ///< a directory document that cannot be loaded
   io_error,               ///< a file could not be opened or written
 };
@@ -40,7 +39,6 @@ constexpr const char* to_string(errc code) noexcept {
   case errc::malformed_dial_string: return "malformed_dial_string";
   case errc::invalid_plan: return "invalid_plan";
   case errc::session_ended: return "session_ended";
-  case errc::mode_not_allowed: return "mode_not_allowed";
   case errc::malformed_directory: return "malformed_directory";
   case errc::io_error: return "io_error";
   }

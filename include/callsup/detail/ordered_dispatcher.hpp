@@ -34,11 +34,14 @@ class OrderedDispatcher {
   }
 
   /// Call without the producer's lock: returns once every item up to `ticket` has
-  /// been delivered (or at once when called from inside a delivery).
-  void deliver_until(Ticket ticket) {
+  /// been delivered (or at once when called from inside a delivery). With
+  /// `wait_for_other_drainer` false it also returns at once when another thread is
+  /// delivering (that thread delivers these items too): for callers that hold a lock
+  /// a sink might need, such as the registry's while it notifies its observers.
+  void deliver_until(Ticket ticket, bool wait_for_other_drainer = true) {
     std::unique_lock lock(mutex_);
     if (draining_) {
-      if (drainer_ == std::this_thread::get_id()) return;
+      if (drainer_ == std::this_thread::get_id() || !wait_for_other_drainer) return;
       done_.wait(lock, [&] { return delivered_ >= ticket || !draining_; });
       if (delivered_ >= ticket) return;
     }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -70,11 +71,18 @@ class SupervisionService {
   SupervisionService(const SupervisionService&) = delete;
   SupervisionService& operator=(const SupervisionService&) = delete;
 
+  /// Ends the sessions still running (reason shutdown) and delivers their events.
   ~SupervisionService() {
     registry_.unsubscribe(registry_subscription_);
     directory_.unsubscribe(directory_subscription_);
-    std::unique_lock wait_for_callbacks(guard_->mutex);
-    guard_->alive = false;
+    {
+      std::unique_lock wait_for_callbacks(guard_->mutex);
+      guard_->alive = false;
+    }
+    std::unique_lock lock(mutex_);
+    for (SessionId id : session_ids([](const Session&) { return true; }))
+      end_session(sessions_.at(id), EndReason::shutdown, EventSource::api);
+    finish(lock, 0);
   }
 
   // --- plans ----------------------------------------------------------------------
@@ -278,7 +286,7 @@ class SupervisionService {
   struct Session {
     SessionInfo info;
     std::unique_ptr<DtmfSwitch> dtmf;
-    CallId last_denied_call;  // an armed session reports each refused call once
+    std::set<CallId> denied_calls;  // an armed session reports each refused call once
   };
   using Delivery = std::variant<Event, std::shared_ptr<const RouteSet>>;
   struct Guard {
@@ -295,10 +303,14 @@ class SupervisionService {
     case Reason::supervisor_cap:
     case Reason::barge_cap:
     case Reason::self_supervision:
-    case Reason::cross_tenant:
     case Reason::no_call: return true;
     default: return false;
     }
+  }
+  // With no call at hand (the idle check), privacy concerns the target itself, so only
+  // what a future call may change keeps a session waiting.
+  static bool call_may_change(Reason reason) {
+    return reason != Reason::privacy && call_specific(reason);
   }
   // Reasons that refuse a mode switch without ending the session.
   static bool mode_specific(Reason reason) {
@@ -392,7 +404,7 @@ class SupervisionService {
 
     // No call to supervise now: may the supervisor supervise this target at all?
     Decision up_front = decide_idle(s.info);
-    if (!up_front.allowed && !call_specific(up_front.reason)) return deny(std::move(up_front));
+    if (!up_front.allowed && !call_may_change(up_front.reason)) return deny(std::move(up_front));
     const bool wait = request.any_call ? !options.stop_when_none_left : options.pre_arm;
     if (!wait) return deny(std::move(denial));
     s.info.allowed_modes = up_front.modes;
@@ -469,6 +481,8 @@ class SupervisionService {
       return policy_->decide(request, call, directory_);
     } catch (const std::exception& ex) {
       return Decision::deny(Reason::custom, std::string("policy_error: ") + ex.what());
+    } catch (...) {
+      return Decision::deny(Reason::custom, "policy_error: unknown exception");
     }
   }
 
@@ -494,7 +508,7 @@ class SupervisionService {
     s.info.target_leg = c.agent_leg;
     s.info.allowed_modes = c.decision.modes;
     s.info.whisper_leg = whisper_leg_of(*c.call, s.info.target_leg, s.info.options.whisper_to);
-    s.last_denied_call.clear();
+    s.denied_calls.clear();
     mark_dirty(s.info.call);
     if (was_active) {
       emit(event_of(s.info, EventKind::target_changed, source, previous));
@@ -540,14 +554,18 @@ class SupervisionService {
   }
 
   Decision switch_mode_locked(Session& s, Mode mode, WhisperTo whisper_to, EventSource source) {
-    if (s.info.state == SessionState::armed) {
-      s.info.mode = mode;
-      s.info.options.whisper_to = whisper_to;
-      return Decision::allow(s.info.allowed_modes, "armed");
+    const auto call = s.info.state == SessionState::armed ? nullptr : registry_.find_call(s.info.call);
+    if (s.info.state == SessionState::active && !call)
+      throw Error(errc::unknown_call, "session's call " + quoted(s.info.call) + " is gone");
+    Decision decision;
+    if (call) {
+      decision = decide(s.info, *call, s.info.target, mode, &s, Count::all);
+    } else {  // armed: checked as if idle; the call it joins is checked again then
+      SessionInfo wanted = s.info;
+      wanted.mode = mode;
+      decision = decide_idle(wanted);
+      if (!decision.allowed && call_may_change(decision.reason)) decision = Decision::allow(decision.modes, "armed");
     }
-    const auto call = registry_.find_call(s.info.call);
-    if (!call) throw Error(errc::unknown_call, "session's call " + quoted(s.info.call) + " is gone");
-    Decision decision = decide(s.info, *call, s.info.target, mode, &s, Count::all);
     if (!decision.allowed) {
       if (!mode_specific(decision.reason)) {
         end_session(s, EndReason::permission_lost, source, decision.reason);
@@ -562,7 +580,7 @@ class SupervisionService {
       emit(std::move(denied));
       return decision;
     }
-    const LegId whisper_leg = whisper_leg_of(*call, s.info.target_leg, whisper_to);
+    const LegId whisper_leg = call ? whisper_leg_of(*call, s.info.target_leg, whisper_to) : LegId();
     s.info.allowed_modes = decision.modes;
     if (mode == s.info.mode && whisper_leg == s.info.whisper_leg) return decision;
     const Mode from = s.info.mode;
@@ -636,14 +654,15 @@ class SupervisionService {
 
   // An armed session looks for a call it may supervise.
   void try_attach(Session& s, EventSource source) {
+    std::set<CallId> still_denied;
     for (Candidate& c : candidates(s.info, {})) {
       c.decision = decide(s.info, *c.call, c.agent, s.info.mode, &s, Count::all);
       if (c.decision.allowed) return activate(s, c, source, {});
       if (!call_specific(c.decision.reason)) {
         return end_session(s, EndReason::permission_lost, source, c.decision.reason);
       }
-      if (s.last_denied_call != c.call->id) {
-        s.last_denied_call = c.call->id;
+      still_denied.insert(c.call->id);
+      if (!s.denied_calls.count(c.call->id)) {
         Event denied = event_of(s.info, EventKind::denied, source, "armed: call " + c.call->id);
         denied.call = c.call->id;
         denied.allowed = false;
@@ -652,6 +671,7 @@ class SupervisionService {
         emit(std::move(denied));
       }
     }
+    s.denied_calls = std::move(still_denied);  // forget calls that are gone or changed
   }
 
   // --- reactions ------------------------------------------------------------------
@@ -666,7 +686,7 @@ class SupervisionService {
         if (sessions_.count(id)) end_session(sessions_.at(id), EndReason::supervisor_left, EventSource::registry);
       taps_.erase(call.id);
       mark_dirty(call.id);
-      finish(lock, 0);
+      finish(lock, 0, /*wait_for_other_drainer=*/false);
       return;
     }
 
@@ -683,7 +703,9 @@ class SupervisionService {
     for (SessionId id : session_ids([](const Session& s) { return s.info.state == SessionState::armed; }))
       if (sessions_.count(id)) try_attach(sessions_.at(id), EventSource::registry);
     mark_dirty(call.id);
-    finish(lock, 0);
+    // The registry holds its notification lock here; a sink delivering on another
+    // thread may be waiting for it, so leave our events to that thread.
+    finish(lock, 0, /*wait_for_other_drainer=*/false);
   }
 
   void on_leg_change(const RegistryEvent& e, const Call& call, bool departed) {
@@ -720,7 +742,7 @@ class SupervisionService {
       return end_session(s, EndReason::transferred, EventSource::registry);
     Decision decision = decide(s.info, call, new_leg->extension, s.info.mode, &s, Count::all);
     if (!decision.allowed) return end_session(s, EndReason::permission_lost, EventSource::registry, decision.reason);
-    const std::string previous = s.info.target + "/" + s.info.target_leg;
+    const std::string previous = s.info.call + "/" + s.info.target_leg;
     s.info.target = new_leg->extension;
     s.info.target_leg = new_leg->id;
     s.info.whisper_leg = whisper_leg_of(call, s.info.target_leg, s.info.options.whisper_to);
@@ -737,9 +759,9 @@ class SupervisionService {
       Session& s = sessions_.at(id);
       if (s.info.state == SessionState::active) {
         recheck(s, EventSource::directory);
-      } else if (!s.info.any_call) {
+      } else {
         Decision decision = decide_idle(s.info);
-        if (!decision.allowed && !call_specific(decision.reason))
+        if (!decision.allowed && !call_may_change(decision.reason))
           end_session(s, EndReason::permission_lost, EventSource::directory, decision.reason);
       }
     }
@@ -847,11 +869,11 @@ class SupervisionService {
 
   // Publishes routes, releases the lock and delivers everything queued so far.
   template <typename T>
-  T finish(std::unique_lock<std::mutex>& lock, T result) {
+  T finish(std::unique_lock<std::mutex>& lock, T result, bool wait_for_other_drainer = true) {
     publish_routes();
     const auto ticket = dispatcher_.last_ticket();
     lock.unlock();
-    dispatcher_.deliver_until(ticket);
+    dispatcher_.deliver_until(ticket, wait_for_other_drainer);
     return result;
   }
 
