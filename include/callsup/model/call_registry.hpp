@@ -12,6 +12,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "callsup/detail/ordered_dispatcher.hpp"
 #include "callsup/error.hpp"
 #include "callsup/model/registry_event.hpp"
 
@@ -22,13 +23,17 @@ namespace callsup {
 /// Calls are immutable snapshots (`shared_ptr<const Call>`) replaced on every change,
 /// so readers never see a half-made change and can keep a snapshot as long as they like.
 /// Observers are called after the data lock is released, one change at a time, in the
-/// order the changes were made; an observer may read the registry and may change it.
+/// order the changes were made, and a mutator returns once its changes were delivered.
+/// An observer may read the registry and may change it: a change made from inside a
+/// callback reaches every observer after the change being delivered. An observer must
+/// not block on another thread that changes the registry. Observer exceptions are
+/// caught and counted (observer_failures()).
 class CallRegistry {
  public:
   using Observer = std::function<void(const RegistryEvent&)>;
   using SubscriptionId = std::uint64_t;
 
-  CallRegistry() = default;
+  CallRegistry() : dispatcher_([this](RegistryEvent& event) { deliver(event); }) {}
   CallRegistry(const CallRegistry&) = delete;
   CallRegistry& operator=(const CallRegistry&) = delete;
 
@@ -177,6 +182,11 @@ class CallRegistry {
     std::lock_guard lock(observer_mutex_);
     observers_.erase(id);
   }
+  /// Exceptions thrown by observers (caught so that the others still get the event).
+  std::uint64_t observer_failures() const {
+    std::lock_guard lock(observer_mutex_);
+    return observer_failures_;
+  }
 
  private:
   using Changes = std::vector<RegistryEvent>;
@@ -190,24 +200,34 @@ class CallRegistry {
     std::sort(calls.begin(), calls.end(), [](const auto& a, const auto& b) { return a->sequence < b->sequence; });
   }
 
-  // Changes are serialised by notify_mutex_ so observers see them in order; the data
-  // lock is released before observers run, so they may read (or change) the registry.
+  // Events are queued under the data lock, so queue order is change order, and
+  // delivered after it is released, so observers may read (or change) the registry.
   template <typename Fn>
   void mutate(Fn&& change) {
-    std::lock_guard serial(notify_mutex_);
-    Changes events;
+    detail::OrderedDispatcher<RegistryEvent>::Ticket ticket = 0;
     {
       std::unique_lock lock(data_mutex_);
+      Changes events;
       change(events);
+      for (auto& event : events) ticket = dispatcher_.enqueue(std::move(event));
     }
-    if (events.empty()) return;
+    if (ticket) dispatcher_.deliver_until(ticket);
+  }
+
+  void deliver(const RegistryEvent& event) {
     std::vector<std::shared_ptr<Observer>> targets;
     {
       std::lock_guard lock(observer_mutex_);
       for (const auto& [id, observer] : observers_) targets.push_back(observer);
     }
-    for (const auto& event : events)
-      for (const auto& observer : targets) (*observer)(event);
+    for (const auto& observer : targets) {
+      try {
+        (*observer)(event);
+      } catch (...) {
+        std::lock_guard lock(observer_mutex_);
+        ++observer_failures_;
+      }
+    }
   }
 
   std::shared_ptr<Call> copy_of(const CallId& call_id) const {
@@ -243,14 +263,15 @@ class CallRegistry {
   }
 
   mutable std::shared_mutex data_mutex_;
-  std::recursive_mutex notify_mutex_;
-  std::mutex observer_mutex_;
+  mutable std::mutex observer_mutex_;
   std::unordered_map<CallId, std::shared_ptr<const Call>> calls_;
   std::unordered_map<LegId, CallId> leg_to_call_;
   std::unordered_map<std::string, std::map<CallId, int>> by_extension_;  // ext -> call -> legs
   std::map<SubscriptionId, std::shared_ptr<Observer>> observers_;
   std::uint64_t next_sequence_ = 0;
   SubscriptionId next_subscription_ = 0;
+  std::uint64_t observer_failures_ = 0;
+  detail::OrderedDispatcher<RegistryEvent> dispatcher_;  // last: built after what it reads
 };
 
 }  // namespace callsup

@@ -703,8 +703,8 @@ class SupervisionService {
     for (SessionId id : session_ids([](const Session& s) { return s.info.state == SessionState::armed; }))
       if (sessions_.count(id)) try_attach(sessions_.at(id), EventSource::registry);
     mark_dirty(call.id);
-    // The registry holds its notification lock here; a sink delivering on another
-    // thread may be waiting for it, so leave our events to that thread.
+    // This thread is delivering the registry's events; a sink delivering ours on
+    // another thread may be waiting for that to finish, so leave our events to it.
     finish(lock, 0, /*wait_for_other_drainer=*/false);
   }
 
