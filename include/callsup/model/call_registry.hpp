@@ -12,6 +12,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "callsup/detail/observer_list.hpp"
 #include "callsup/detail/ordered_dispatcher.hpp"
 #include "callsup/error.hpp"
 #include "callsup/model/registry_event.hpp"
@@ -27,13 +28,14 @@ namespace callsup {
 /// An observer may read the registry and may change it: a change made from inside a
 /// callback reaches every observer after the change being delivered. An observer must
 /// not block on another thread that changes the registry. Observer exceptions are
-/// caught and counted (observer_failures()).
+/// caught and counted (observer_failures()); after unsubscribe() returns, the observer
+/// is not called again.
 class CallRegistry {
  public:
   using Observer = std::function<void(const RegistryEvent&)>;
   using SubscriptionId = std::uint64_t;
 
-  CallRegistry() : dispatcher_([this](RegistryEvent& event) { deliver(event); }) {}
+  CallRegistry() : dispatcher_([this](RegistryEvent& event) { observers_.notify(event); }) {}
   CallRegistry(const CallRegistry&) = delete;
   CallRegistry& operator=(const CallRegistry&) = delete;
 
@@ -173,20 +175,10 @@ class CallRegistry {
 
   // --- observers ------------------------------------------------------------------
 
-  SubscriptionId subscribe(Observer observer) {
-    std::lock_guard lock(observer_mutex_);
-    observers_.emplace(++next_subscription_, std::make_shared<Observer>(std::move(observer)));
-    return next_subscription_;
-  }
-  void unsubscribe(SubscriptionId id) {
-    std::lock_guard lock(observer_mutex_);
-    observers_.erase(id);
-  }
+  SubscriptionId subscribe(Observer observer) { return observers_.add(std::move(observer)); }
+  void unsubscribe(SubscriptionId id) { observers_.remove(id); }
   /// Exceptions thrown by observers (caught so that the others still get the event).
-  std::uint64_t observer_failures() const {
-    std::lock_guard lock(observer_mutex_);
-    return observer_failures_;
-  }
+  std::uint64_t observer_failures() const { return observers_.failures(); }
 
  private:
   using Changes = std::vector<RegistryEvent>;
@@ -214,21 +206,7 @@ class CallRegistry {
     if (ticket) dispatcher_.deliver_until(ticket);
   }
 
-  void deliver(const RegistryEvent& event) {
-    std::vector<std::shared_ptr<Observer>> targets;
-    {
-      std::lock_guard lock(observer_mutex_);
-      for (const auto& [id, observer] : observers_) targets.push_back(observer);
-    }
-    for (const auto& observer : targets) {
-      try {
-        (*observer)(event);
-      } catch (...) {
-        std::lock_guard lock(observer_mutex_);
-        ++observer_failures_;
-      }
-    }
-  }
+
 
   std::shared_ptr<Call> copy_of(const CallId& call_id) const {
     auto it = calls_.find(call_id);
@@ -263,14 +241,11 @@ class CallRegistry {
   }
 
   mutable std::shared_mutex data_mutex_;
-  mutable std::mutex observer_mutex_;
   std::unordered_map<CallId, std::shared_ptr<const Call>> calls_;
   std::unordered_map<LegId, CallId> leg_to_call_;
   std::unordered_map<std::string, std::map<CallId, int>> by_extension_;  // ext -> call -> legs
-  std::map<SubscriptionId, std::shared_ptr<Observer>> observers_;
   std::uint64_t next_sequence_ = 0;
-  SubscriptionId next_subscription_ = 0;
-  std::uint64_t observer_failures_ = 0;
+  detail::ObserverList<RegistryEvent> observers_;
   detail::OrderedDispatcher<RegistryEvent> dispatcher_;  // last: built after what it reads
 };
 

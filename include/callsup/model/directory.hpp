@@ -14,6 +14,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "callsup/detail/observer_list.hpp"
+#include "callsup/detail/ordered_dispatcher.hpp"
 #include "callsup/error.hpp"
 #include "callsup/model/profile.hpp"
 
@@ -29,13 +31,18 @@ struct DirectoryChange {
 
 /// Thread-safe directory. Records are validated on the way in: a tenant must exist
 /// before its sites, extensions and groups; a group's members and supervisors must be
-/// extensions of its tenant. Lookups hand out immutable shared snapshots.
+/// extensions of its tenant. Lookups hand out immutable shared snapshots. Observers
+/// get the changes in version order, after the lock is released, and a change returns
+/// once it has been delivered (so a SupervisionService has re-checked its sessions).
+/// Observer exceptions are caught and counted; after unsubscribe() returns the
+/// observer is not called again; an observer must not block on another thread that
+/// changes the directory.
 class Directory {
  public:
   using Observer = std::function<void(const DirectoryChange&)>;
   using SubscriptionId = std::uint64_t;
 
-  Directory() = default;
+  Directory() : dispatcher_([this](DirectoryChange& change) { observers_.notify(change); }) {}
   Directory(const Directory&) = delete;
   Directory& operator=(const Directory&) = delete;
 
@@ -158,30 +165,23 @@ class Directory {
     return version_;
   }
 
-  SubscriptionId subscribe(Observer observer) {
-    std::lock_guard lock(observer_mutex_);
-    observers_.emplace(++next_subscription_, std::make_shared<Observer>(std::move(observer)));
-    return next_subscription_;
-  }
-  void unsubscribe(SubscriptionId id) {
-    std::lock_guard lock(observer_mutex_);
-    observers_.erase(id);
-  }
+  SubscriptionId subscribe(Observer observer) { return observers_.add(std::move(observer)); }
+  void unsubscribe(SubscriptionId id) { observers_.remove(id); }
+  /// Exceptions thrown by observers (caught so that the others still get the change).
+  std::uint64_t observer_failures() const { return observers_.failures(); }
 
  private:
+  // Queued under the lock, so observers see changes in version order.
   template <typename Fn>
   void change(DirectoryChange what, Fn&& apply) {
+    detail::OrderedDispatcher<DirectoryChange>::Ticket ticket = 0;
     {
       std::unique_lock lock(mutex_);
       apply();
       what.version = ++version_;
+      ticket = dispatcher_.enqueue(std::move(what));
     }
-    std::vector<std::shared_ptr<Observer>> targets;
-    {
-      std::lock_guard lock(observer_mutex_);
-      for (const auto& [id, observer] : observers_) targets.push_back(observer);
-    }
-    for (const auto& observer : targets) (*observer)(what);
+    dispatcher_.deliver_until(ticket);
   }
 
   static bool contains(const std::vector<std::string>& list, const std::string& value) {
@@ -261,7 +261,6 @@ class Directory {
   }
 
   mutable std::shared_mutex mutex_;
-  std::mutex observer_mutex_;
   std::unordered_map<std::string, std::shared_ptr<const TenantSettings>> tenants_;
   std::unordered_map<std::string, Site> sites_;
   std::unordered_map<std::string, std::shared_ptr<const ExtensionProfile>> extensions_;
@@ -269,9 +268,9 @@ class Directory {
   std::unordered_map<std::string, std::unordered_set<std::string>> member_groups_;      // ext -> groups
   std::unordered_map<std::string, std::unordered_set<std::string>> supervised_groups_;  // ext -> groups
   std::map<std::size_t, std::size_t> lengths_;  // extension length -> count
-  std::map<SubscriptionId, std::shared_ptr<Observer>> observers_;
   std::uint64_t version_ = 0;
-  SubscriptionId next_subscription_ = 0;
+  detail::ObserverList<DirectoryChange> observers_;
+  detail::OrderedDispatcher<DirectoryChange> dispatcher_;  // last: built after what it reads
 };
 
 }  // namespace callsup

@@ -47,8 +47,7 @@ class SupervisionService {
         policy_(std::move(policy)),
         config_(std::move(config)),
         clock_(config_.clock ? config_.clock : &default_clock_),
-        dispatcher_([this](Delivery& item) { deliver(item); }),
-        guard_(std::make_shared<Guard>()) {
+        dispatcher_([this](Delivery& item) { deliver(item); }) {
     if (!policy_) throw Error(errc::invalid_argument, "SupervisionService needs a policy");
     config_.default_options.validate();
     // Presets are checked against the reserved codes when a tenant first uses one, so
@@ -57,15 +56,9 @@ class SupervisionService {
     for (const auto& plan : config_.plans) add_plan_locked(plan);
     if (!plans_.count(config_.default_plan))
       throw Error(errc::invalid_plan, "default plan " + quoted(config_.default_plan) + " is not a known plan");
-    // The guard keeps a callback already under way from outliving the service.
-    registry_subscription_ = registry_.subscribe([this, guard = guard_](const RegistryEvent& e) {
-      std::shared_lock alive(guard->mutex);
-      if (guard->alive) on_registry(e);
-    });
-    directory_subscription_ = directory_.subscribe([this, guard = guard_](const DirectoryChange& c) {
-      std::shared_lock alive(guard->mutex);
-      if (guard->alive) on_directory(c);
-    });
+    // unsubscribe() in the destructor waits for a callback under way on another thread.
+    registry_subscription_ = registry_.subscribe([this](const RegistryEvent& e) { on_registry(e); });
+    directory_subscription_ = directory_.subscribe([this](const DirectoryChange& c) { on_directory(c); });
   }
 
   SupervisionService(const SupervisionService&) = delete;
@@ -75,10 +68,6 @@ class SupervisionService {
   ~SupervisionService() {
     registry_.unsubscribe(registry_subscription_);
     directory_.unsubscribe(directory_subscription_);
-    {
-      std::unique_lock wait_for_callbacks(guard_->mutex);
-      guard_->alive = false;
-    }
     std::unique_lock lock(mutex_);
     for (SessionId id : session_ids([](const Session&) { return true; }))
       end_session(sessions_.at(id), EndReason::shutdown, EventSource::api);
@@ -201,21 +190,25 @@ class SupervisionService {
 
   void add_tap(const CallId& call, Tap tap) {
     std::unique_lock lock(mutex_);
-    if (!registry_.find_call(call)) throw Error(errc::unknown_call, "no call " + quoted(call));
+    const auto found = registry_.find_call(call);
+    if (!found) throw Error(errc::unknown_call, "no call " + quoted(call));
     if (tap.id.empty()) throw Error(errc::invalid_argument, "tap id must not be empty");
-    auto& list = taps_[call];
-    if (std::any_of(list.begin(), list.end(), [&](const Tap& t) { return t.id == tap.id; }))
-      throw Error(errc::duplicate_id, "tap " + quoted(tap.id) + " is already on call " + quoted(call));
-    list.push_back(std::move(tap));
+    if (id_in_use(*found, tap.id))
+      throw Error(errc::duplicate_id, "tap " + quoted(tap.id) + " reuses the id of a leg, supervisor or tap of call " +
+                                          quoted(call));
+    taps_[call].push_back(std::move(tap));
     mark_dirty(call);
     finish(lock, 0);
   }
   void remove_tap(const CallId& call, const LegId& tap_id) {
     std::unique_lock lock(mutex_);
-    auto& list = taps_[call];
-    auto it = std::find_if(list.begin(), list.end(), [&](const Tap& t) { return t.id == tap_id; });
-    if (it == list.end()) throw Error(errc::unknown_leg, "no tap " + quoted(tap_id) + " on call " + quoted(call));
-    list.erase(it);
+    auto taps = taps_.find(call);
+    auto it = taps == taps_.end() ? std::vector<Tap>::iterator()
+                                  : std::find_if(taps->second.begin(), taps->second.end(),
+                                                 [&](const Tap& t) { return t.id == tap_id; });
+    if (taps == taps_.end() || it == taps->second.end())
+      throw Error(errc::unknown_leg, "no tap " + quoted(tap_id) + " on call " + quoted(call));
+    taps->second.erase(it);
     mark_dirty(call);
     finish(lock, 0);
   }
@@ -267,6 +260,12 @@ class SupervisionService {
     std::lock_guard lock(sinks_mutex_);
     route_observers_.push_back(std::move(observer));
   }
+  /// Route sets that could not be computed as asked: a PBX leg reusing the id of a
+  /// supervisor leg or tap on its call. The clashing supervisor or tap is left out.
+  std::uint64_t route_conflicts() const {
+    std::lock_guard lock(mutex_);
+    return route_conflicts_;
+  }
   /// Sink exceptions are caught (a sink must not break the control plane); they are
   /// counted here with the last message.
   std::uint64_t sink_failures() const {
@@ -289,10 +288,6 @@ class SupervisionService {
     std::set<CallId> denied_calls;  // an armed session reports each refused call once
   };
   using Delivery = std::variant<Event, std::shared_ptr<const RouteSet>>;
-  struct Guard {
-    std::shared_mutex mutex;
-    bool alive = true;
-  };
 
   // Reasons that concern one call only: an armed session keeps waiting for another.
   static bool call_specific(Reason reason) {
@@ -372,6 +367,12 @@ class SupervisionService {
     s.info.options = options;
     if (auto profile = directory_.find_extension(request.supervisor)) s.info.tenant = profile->tenant;
 
+    auto found = candidates(s.info, request.call);
+    for (const Candidate& candidate : found)
+      if (id_in_use(*candidate.call, request.supervisor_leg))
+        throw Error(errc::duplicate_id, "supervisor leg " + quoted(request.supervisor_leg) +
+                                            " reuses the id of a leg or tap of call " + quoted(candidate.call->id));
+
     Event attempt = event_of(s.info, EventKind::attempt, source);
     attempt.session = 0;
     attempt.detail = detail;
@@ -391,7 +392,7 @@ class SupervisionService {
     // The first call the policy allows wins. A denial no other call could change
     // (scope, grants...) is final; a call-specific one (privacy...) skips that call.
     Decision denial = Decision::deny(Reason::no_call, "target_in_call");
-    for (Candidate& candidate : candidates(s.info, request.call)) {
+    for (Candidate& candidate : found) {
       candidate.decision = decide(s.info, *candidate.call, candidate.agent, s.info.mode, nullptr, Count::all);
       if (candidate.decision.allowed) {
         Session& stored = store(std::move(s), plan);
@@ -455,6 +456,16 @@ class SupervisionService {
   }
 
   bool is_supervisor_leg(const LegId& leg) const { return by_supervisor_leg_.count(leg) != 0; }
+
+  // True when `id` names a leg of the call, a tap on it, or a supervisor leg on it.
+  bool id_in_use(const Call& call, const LegId& id) const {
+    if (call.find_leg(id)) return true;
+    if (auto taps = taps_.find(call.id); taps != taps_.end())
+      for (const Tap& tap : taps->second)
+        if (tap.id == id) return true;
+    auto session = by_supervisor_leg_.find(id);
+    return session != by_supervisor_leg_.end() && sessions_.at(session->second).info.call == call.id;
+  }
 
   // --- deciding -------------------------------------------------------------------
 
@@ -839,16 +850,39 @@ class SupervisionService {
         dispatcher_.enqueue(std::shared_ptr<const RouteSet>(std::move(ended)));
         continue;
       }
-      std::vector<SupervisorRoute> supervisors;
-      for (const auto& [sid, s] : sessions_)
-        if (s.info.state == SessionState::active && s.info.call == id) supervisors.push_back(route_of(s.info));
-      auto fresh = std::make_shared<RouteSet>(compute_routes(*call, supervisors, taps_[id]));
+      auto fresh = std::make_shared<RouteSet>(routes_without_conflicts(*call));
       if (previous != routes_.end() && previous->second->same_routing(*fresh)) continue;
       fresh->version = previous == routes_.end() ? 1 : previous->second->version + 1;
       routes_[id] = fresh;
       dispatcher_.enqueue(std::shared_ptr<const RouteSet>(std::move(fresh)));
     }
     dirty_.clear();
+  }
+
+  // The PBX may add a leg whose id a supervisor leg or tap on the call already uses;
+  // the newcomer wins, the clashing supervisor or tap is left out and counted.
+  RouteSet routes_without_conflicts(const Call& call) {
+    std::set<LegId> used;
+    for (const Leg& leg : call.legs) used.insert(leg.id);
+    std::vector<SupervisorRoute> supervisors;
+    for (const auto& [sid, s] : sessions_) {
+      if (s.info.state != SessionState::active || s.info.call != call.id) continue;
+      if (used.insert(s.info.supervisor_leg).second) {
+        supervisors.push_back(route_of(s.info));
+      } else {
+        ++route_conflicts_;
+      }
+    }
+    std::vector<Tap> taps;
+    if (auto found = taps_.find(call.id); found != taps_.end())
+      for (const Tap& tap : found->second) {
+        if (used.insert(tap.id).second) {
+          taps.push_back(tap);
+        } else {
+          ++route_conflicts_;
+        }
+      }
+    return compute_routes(call, supervisors, taps);
   }
 
   SupervisorRoute route_of(const SessionInfo& info) const {
@@ -925,6 +959,7 @@ class SupervisionService {
   std::unordered_map<CallId, std::vector<Tap>> taps_;
   std::unordered_map<CallId, std::shared_ptr<const RouteSet>> routes_;
   std::vector<CallId> dirty_;
+  std::uint64_t route_conflicts_ = 0;
   SessionId next_session_id_ = 1;
   std::uint64_t sequence_ = 0;
 
@@ -936,7 +971,6 @@ class SupervisionService {
   std::uint64_t sink_failures_ = 0;
   std::string last_sink_failure_;
 
-  std::shared_ptr<Guard> guard_;
   CallRegistry::SubscriptionId registry_subscription_ = 0;
   Directory::SubscriptionId directory_subscription_ = 0;
 };
