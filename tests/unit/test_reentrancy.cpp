@@ -1,6 +1,6 @@
-// A sink that changes the registry while another thread changes it must not deadlock:
-// the registry notifies observers under its notification lock, and the service must
-// not wait there for a delivery that another thread's sink is blocked in.
+// A sink that changes the registry (or directory) while another thread changes it must
+// not deadlock: the thread delivering the registry's events is inside the service, and
+// the service must not make it wait for a delivery that the sink's thread is blocked in.
 #include <doctest/doctest.h>
 
 #include <atomic>

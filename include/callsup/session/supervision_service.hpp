@@ -289,7 +289,8 @@ class SupervisionService {
   };
   using Delivery = std::variant<Event, std::shared_ptr<const RouteSet>>;
 
-  // Reasons that concern one call only: an armed session keeps waiting for another.
+  // Reasons that concern one call only: another call of the target may be allowed, so
+  // a start tries the next one and an armed session keeps waiting.
   static bool call_specific(Reason reason) {
     switch (reason) {
     case Reason::privacy:
@@ -298,14 +299,30 @@ class SupervisionService {
     case Reason::supervisor_cap:
     case Reason::barge_cap:
     case Reason::self_supervision:
+    case Reason::cross_tenant:
     case Reason::no_call: return true;
     default: return false;
     }
   }
-  // With no call at hand (the idle check), privacy concerns the target itself, so only
-  // what a future call may change keeps a session waiting.
+  // A spy-all session picks its own targets: whatever concerns the target or its call
+  // only skips that call. What concerns the supervisor itself is final.
+  static bool skips_call(const SessionInfo& info, Reason reason) {
+    if (!info.any_call) return call_specific(reason);
+    switch (reason) {
+    case Reason::unknown_supervisor:
+    case Reason::supervision_disabled:
+    case Reason::not_a_supervisor:
+    case Reason::mode_not_granted:
+    case Reason::custom: return false;
+    default: return true;
+    }
+  }
+  // The idle check (no call at hand) puts the target alone in a call of its own
+  // tenant: privacy, tenant and self there concern the target itself, so they are
+  // final; only what a future call may change keeps a session waiting.
   static bool call_may_change(Reason reason) {
-    return reason != Reason::privacy && call_specific(reason);
+    return call_specific(reason) && reason != Reason::privacy && reason != Reason::cross_tenant &&
+           reason != Reason::self_supervision;
   }
   // Reasons that refuse a mode switch without ending the session.
   static bool mode_specific(Reason reason) {
@@ -399,7 +416,7 @@ class SupervisionService {
         activate(stored, candidate, source, detail);
         return {StartOutcome::Status::started, stored.info.id, std::move(candidate.decision)};
       }
-      if (!call_specific(candidate.decision.reason)) return deny(std::move(candidate.decision));
+      if (!skips_call(s.info, candidate.decision.reason)) return deny(std::move(candidate.decision));
       if (!request.any_call && denial.reason == Reason::no_call) denial = candidate.decision;
     }
 
@@ -539,7 +556,7 @@ class SupervisionService {
   }
 
   void notify_agent_if_needed(const Session& s, EventSource source) {
-    if (s.info.options.notify_agent && s.info.mode != Mode::listen)
+    if (s.info.state == SessionState::active && s.info.options.notify_agent && s.info.mode != Mode::listen)
       emit(event_of(s.info, EventKind::agent_notified, source));
   }
 
@@ -593,7 +610,8 @@ class SupervisionService {
     }
     const LegId whisper_leg = call ? whisper_leg_of(*call, s.info.target_leg, whisper_to) : LegId();
     s.info.allowed_modes = decision.modes;
-    if (mode == s.info.mode && whisper_leg == s.info.whisper_leg) return decision;
+    if (mode == s.info.mode && whisper_leg == s.info.whisper_leg && whisper_to == s.info.options.whisper_to)
+      return decision;
     const Mode from = s.info.mode;
     s.info.mode = mode;
     s.info.options.whisper_to = whisper_to;
@@ -669,7 +687,7 @@ class SupervisionService {
     for (Candidate& c : candidates(s.info, {})) {
       c.decision = decide(s.info, *c.call, c.agent, s.info.mode, &s, Count::all);
       if (c.decision.allowed) return activate(s, c, source, {});
-      if (!call_specific(c.decision.reason)) {
+      if (!skips_call(s.info, c.decision.reason)) {
         return end_session(s, EndReason::permission_lost, source, c.decision.reason);
       }
       still_denied.insert(c.call->id);
@@ -778,7 +796,8 @@ class SupervisionService {
     }
     for (SessionId id : session_ids([](const Session& s) { return s.info.state == SessionState::armed; }))
       if (sessions_.count(id)) try_attach(sessions_.at(id), EventSource::directory);
-    finish(lock, 0);
+    // As for registry events: this thread is delivering the directory's change.
+    finish(lock, 0, /*wait_for_other_drainer=*/false);
   }
 
   void recheck_call(const CallId& call, EventSource source) {
