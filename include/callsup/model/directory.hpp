@@ -100,7 +100,7 @@ class Directory {
   std::shared_ptr<const ExtensionProfile> find_extension(const std::string& extension) const {
     std::shared_lock lock(mutex_);
     auto it = extensions_.find(extension);
-    return it == extensions_.end() ? nullptr : it->second;
+    return it == extensions_.end() ? nullptr : it->second.profile;
   }
   std::shared_ptr<const ExtensionProfile> extension(const std::string& extension) const {
     if (auto found = find_extension(extension)) return found;
@@ -128,18 +128,66 @@ class Directory {
   /// True when `supervisor` supervises a group that `member` belongs to.
   bool supervises_member(const std::string& supervisor, const std::string& member) const {
     std::shared_lock lock(mutex_);
-    auto supervised = supervised_groups_.find(supervisor);
-    auto joined = member_groups_.find(member);
-    if (supervised == supervised_groups_.end() || joined == member_groups_.end()) return false;
-    for (const auto& group : supervised->second)
-      if (joined->second.count(group)) return true;
-    return false;
+    return View(*this).supervises_member(supervisor, member);
   }
   /// True when `supervisor` is one of the group's supervisors.
   bool supervises_group(const std::string& supervisor, const std::string& group) const {
     std::shared_lock lock(mutex_);
-    auto supervised = supervised_groups_.find(supervisor);
-    return supervised != supervised_groups_.end() && supervised->second.count(group) != 0;
+    return View(*this).supervises_group(supervisor, group);
+  }
+
+ private:
+  // An extension's profile with the ids of its groups beside it, so that a scope check
+  // touches the two extensions' entries and nothing else.
+  struct Entry {
+    std::shared_ptr<const ExtensionProfile> profile;
+    std::vector<std::uint32_t> member_of;
+    std::vector<std::uint32_t> supervises;
+  };
+
+ public:
+  /// Lookups under one shared lock, for code that asks several questions at once (a
+  /// policy decision): one consistent version of the directory, and no reference
+  /// counting. Pointers are valid only inside read()'s callback.
+  class View {
+   public:
+    const ExtensionProfile* find_extension(const std::string& extension) const {
+      auto it = directory_->extensions_.find(extension);
+      return it == directory_->extensions_.end() ? nullptr : it->second.profile.get();
+    }
+    const TenantSettings* find_tenant(const std::string& name) const {
+      auto it = directory_->tenants_.find(name);
+      return it == directory_->tenants_.end() ? nullptr : it->second.get();
+    }
+    bool supervises_member(const std::string& supervisor, const std::string& member) const {
+      const Entry* sup = entry(supervisor);
+      const Entry* mem = entry(member);
+      if (!sup || !mem) return false;
+      for (std::uint32_t group : mem->member_of)
+        if (contains_id(sup->supervises, group)) return true;
+      return false;
+    }
+    bool supervises_group(const std::string& supervisor, const std::string& group) const {
+      const Entry* sup = entry(supervisor);
+      auto id = directory_->group_ids_.find(group);
+      return sup && id != directory_->group_ids_.end() && contains_id(sup->supervises, id->second);
+    }
+
+   private:
+    friend class Directory;
+    explicit View(const Directory& directory) : directory_(&directory) {}
+    const Entry* entry(const std::string& extension) const {
+      auto it = directory_->extensions_.find(extension);
+      return it == directory_->extensions_.end() ? nullptr : &it->second;
+    }
+    const Directory* directory_;
+  };
+
+  /// Calls fn(const View&) under the shared lock and returns what it returns.
+  template <typename Fn>
+  decltype(auto) read(Fn&& fn) const {
+    std::shared_lock lock(mutex_);
+    return std::forward<Fn>(fn)(View(*this));
   }
 
   /// The distinct lengths of the extensions present (for feature-code validation).
@@ -152,7 +200,7 @@ class Directory {
   std::vector<std::string> extensions() const {
     std::shared_lock lock(mutex_);
     std::vector<std::string> out;
-    for (const auto& [ext, profile] : extensions_) out.push_back(ext);
+    for (const auto& [ext, entry] : extensions_) out.push_back(ext);
     std::sort(out.begin(), out.end());
     return out;
   }
@@ -205,11 +253,14 @@ class Directory {
       const bool exists = extensions_.count(ext) != 0;
       if (exists && !replace) throw Error(errc::duplicate_id, what + " already exists");
       if (!exists && replace) throw Error(errc::unknown_extension, "no extension " + quoted(ext));
-      if (exists && extensions_.at(ext)->tenant != profile.tenant && (member_groups_.count(ext) || supervised_groups_.count(ext)))
-        throw Error(errc::invalid_argument, what + " cannot change tenant while in a group");
+      if (exists) {
+        const Entry& old = extensions_.at(ext);
+        if (old.profile->tenant != profile.tenant && (!old.member_of.empty() || !old.supervises.empty()))
+          throw Error(errc::invalid_argument, what + " cannot change tenant while in a group");
+      }
       require_site(profile.site, profile.tenant, what);
       for (const auto& site : profile.managed_sites) require_site(site, profile.tenant, what);
-      extensions_[ext] = std::make_shared<const ExtensionProfile>(std::move(profile));
+      extensions_[ext].profile = std::make_shared<const ExtensionProfile>(std::move(profile));
       if (!exists) ++lengths_[ext.size()];
     });
   }
@@ -236,37 +287,41 @@ class Directory {
           auto profile = extensions_.find(ext);
           if (profile == extensions_.end())
             throw Error(errc::unknown_extension, what + " names unknown extension " + quoted(ext));
-          if (profile->second->tenant != group.tenant)
+          if (profile->second.profile->tenant != group.tenant)
             throw Error(errc::invalid_argument, what + " names extension " + quoted(ext) + " of another tenant");
         }
       if (existing != groups_.end()) unindex_group(*existing->second);
       auto stored = std::make_shared<const Group>(std::move(group));
-      for (const auto& ext : stored->members) member_groups_[ext].insert(name);
-      for (const auto& ext : stored->supervisors) supervised_groups_[ext].insert(name);
+      const std::uint32_t id =
+          group_ids_.emplace(name, static_cast<std::uint32_t>(group_ids_.size())).first->second;
+      for (const auto& ext : stored->members) add_id(extensions_.at(ext).member_of, id);
+      for (const auto& ext : stored->supervisors) add_id(extensions_.at(ext).supervises, id);
       groups_[name] = std::move(stored);
     });
   }
 
   void unindex_group(const Group& group) {
-    auto drop = [&](auto& index, const std::vector<std::string>& list) {
-      for (const auto& ext : list) {
-        auto it = index.find(ext);
-        if (it == index.end()) continue;
-        it->second.erase(group.name);
-        if (it->second.empty()) index.erase(it);
-      }
-    };
-    drop(member_groups_, group.members);
-    drop(supervised_groups_, group.supervisors);
+    const std::uint32_t id = group_ids_.at(group.name);
+    for (const auto& ext : group.members) remove_id(extensions_.at(ext).member_of, id);
+    for (const auto& ext : group.supervisors) remove_id(extensions_.at(ext).supervises, id);
+  }
+
+  static bool contains_id(const std::vector<std::uint32_t>& ids, std::uint32_t id) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+  }
+  static void add_id(std::vector<std::uint32_t>& ids, std::uint32_t id) {
+    if (!contains_id(ids, id)) ids.push_back(id);
+  }
+  static void remove_id(std::vector<std::uint32_t>& ids, std::uint32_t id) {
+    ids.erase(std::remove(ids.begin(), ids.end(), id), ids.end());
   }
 
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<const TenantSettings>> tenants_;
   std::unordered_map<std::string, Site> sites_;
-  std::unordered_map<std::string, std::shared_ptr<const ExtensionProfile>> extensions_;
+  std::unordered_map<std::string, Entry> extensions_;
   std::unordered_map<std::string, std::shared_ptr<const Group>> groups_;
-  std::unordered_map<std::string, std::unordered_set<std::string>> member_groups_;      // ext -> groups
-  std::unordered_map<std::string, std::unordered_set<std::string>> supervised_groups_;  // ext -> groups
+  std::unordered_map<std::string, std::uint32_t> group_ids_;  // assigned once, never reused
   std::map<std::size_t, std::size_t> lengths_;  // extension length -> count
   std::uint64_t version_ = 0;
   detail::ObserverList<DirectoryChange> observers_;

@@ -30,15 +30,20 @@ inline constexpr std::string_view caps = "caps";
 class StandardPolicy final : public PermissionPolicy {
  public:
   Decision decide(const SupervisionRequest& request, const Call& call, const Directory& directory) const override {
-    const auto supervisor = directory.find_extension(request.supervisor);
+    // One shared lock and one directory version for every rule.
+    return directory.read([&](const Directory::View& view) { return decide(request, call, view); });
+  }
+
+  Decision decide(const SupervisionRequest& request, const Call& call, const Directory::View& directory) const {
+    const ExtensionProfile* supervisor = directory.find_extension(request.supervisor);
     if (!supervisor) return deny(Reason::unknown_supervisor, rules::directory);
-    std::shared_ptr<const ExtensionProfile> target;
+    const ExtensionProfile* target = nullptr;
     if (!request.target.empty() || !request.any_call) {
       target = directory.find_extension(request.target);
       if (!target) return deny(Reason::unknown_target, rules::directory);
     }
 
-    const auto tenant = directory.find_tenant(supervisor->tenant);
+    const TenantSettings* tenant = directory.find_tenant(supervisor->tenant);
     if (!tenant || !tenant->supervision_enabled) return deny(Reason::supervision_disabled, rules::tenant_enabled);
 
     if (call.tenant != supervisor->tenant || (target && target->tenant != supervisor->tenant))
@@ -49,7 +54,7 @@ class StandardPolicy final : public PermissionPolicy {
     if (request.supervisor == request.target || call.leg_of_extension(request.supervisor))
       return deny(Reason::self_supervision, rules::not_self);
 
-    if ((target && target->privacy) || any_party_private(call, directory))
+    if ((target && target->privacy) || any_party_private(call, directory, request.target))
       return deny(Reason::privacy, rules::privacy);
 
     if (target && !in_scope(*supervisor, *target, call, directory)) return deny(Reason::out_of_scope, rules::scope);
@@ -77,8 +82,10 @@ class StandardPolicy final : public PermissionPolicy {
   /// Tenant admins: any extension of the tenant. Site managers: the sites they manage.
   /// Group supervisors: members of their groups, and calls that came through them.
   /// Anyone: the extensions on their allow-list.
+  /// `directory` is a Directory or a Directory::View.
+  template <typename DirectoryLike>
   static bool in_scope(const ExtensionProfile& supervisor, const ExtensionProfile& target, const Call& call,
-                       const Directory& directory) {
+                       const DirectoryLike& directory) {
     if (supervisor.has_role(Role::tenant_admin)) return true;
     if (supervisor.manages_site(target.site)) return true;
     if (supervisor.allows(target.extension)) return true;
@@ -107,10 +114,11 @@ class StandardPolicy final : public PermissionPolicy {
   static Decision deny(Reason reason, std::string_view rule, ModeSet modes = ModeSet::none()) {
     return Decision::deny(reason, std::string(rule), modes);
   }
-  static bool any_party_private(const Call& call, const Directory& directory) {
+  // The target's own privacy was checked already: skip its legs.
+  static bool any_party_private(const Call& call, const Directory::View& directory, const std::string& target) {
     return std::any_of(call.legs.begin(), call.legs.end(), [&](const Leg& leg) {
-      if (leg.network != Network::on_net || leg.state == LegState::gone) return false;
-      const auto profile = directory.find_extension(leg.extension);
+      if (leg.network != Network::on_net || leg.state == LegState::gone || leg.extension == target) return false;
+      const ExtensionProfile* profile = directory.find_extension(leg.extension);
       return profile && profile->privacy;
     });
   }
