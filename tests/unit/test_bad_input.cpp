@@ -8,37 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "support/checks.hpp"
 #include "support/world.hpp"
 
 using namespace callsup;
 using namespace callsup::testing;
 
-// doctest 2.4 prints enums as numbers; these overloads (found by ADL) print their names.
-namespace callsup {
-[[maybe_unused]] static doctest::String toString(EndReason v) { return std::string(to_string(v)).c_str(); }
-[[maybe_unused]] static doctest::String toString(Reason v) { return std::string(to_string(v)).c_str(); }
-[[maybe_unused]] static doctest::String toString(SessionState v) { return std::string(to_string(v)).c_str(); }
-[[maybe_unused]] static doctest::String toString(StartOutcome::Status v) {
-  return std::string(to_string(v)).c_str();
-}
-[[maybe_unused]] static doctest::String toString(EventKind v) { return std::string(to_string(v)).c_str(); }
-[[maybe_unused]] static doctest::String toString(errc v) { return to_string(v); }
-}  // namespace callsup
 
-/// `expr` must throw callsup::Error with code `code_` and a message containing `needle_`.
-#define CHECK_CALLSUP_ERROR(expr, code_, needle_)                           \
-  do {                                                                      \
-    try {                                                                   \
-      (void)(expr);                                                         \
-      FAIL_CHECK("no exception from: " #expr);                              \
-    } catch (const ::callsup::Error& error_) {                              \
-      INFO("what(): " << error_.what());                                    \
-      CHECK(error_.code() == (code_));                                      \
-      CHECK(std::string(error_.what()).find(needle_) != std::string::npos); \
-    } catch (const std::exception& other_) {                                \
-      FAIL_CHECK("not a callsup::Error from " #expr ": " << other_.what()); \
-    }                                                                       \
-  } while (false)
 
 namespace {
 

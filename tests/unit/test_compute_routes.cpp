@@ -12,22 +12,10 @@
 #include "callsup/error.hpp"
 #include "callsup/routing/compute_routes.hpp"
 
+#include "support/checks.hpp"
+
 using namespace callsup;
 
-// Runs `expr`, which must throw callsup::Error with `expected_code` and a message that
-// contains `fragment` (the bad value).
-#define CHECK_CALLSUP_ERROR(expr, expected_code, fragment)                                               \
-  do {                                                                                                   \
-    try {                                                                                                \
-      (void)(expr);                                                                                      \
-      FAIL_CHECK("no callsup::Error from " #expr);                                                       \
-    } catch (const ::callsup::Error& caught_error) {                                                     \
-      CHECK_MESSAGE(caught_error.code() == (expected_code),                                              \
-                    "got " << ::callsup::to_string(caught_error.code()) << ": " << caught_error.what()); \
-      CHECK_MESSAGE(std::string(caught_error.what()).find(fragment) != std::string::npos,                \
-                    "message '" << caught_error.what() << "' does not name " << (fragment));             \
-    }                                                                                                    \
-  } while (0)
 
 namespace {
 

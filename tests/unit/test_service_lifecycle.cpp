@@ -9,55 +9,15 @@
 #include <string>
 #include <vector>
 
-#include "support/world.hpp"
+#include "support/acme.hpp"
+#include "support/checks.hpp"
 
 using namespace callsup;
 using namespace callsup::testing;
 
-// doctest 2.4 prints enums as numbers; these overloads (found by ADL) print their names.
-namespace callsup {
-[[maybe_unused]] static doctest::String toString(EndReason v) { return std::string(to_string(v)).c_str(); }
-[[maybe_unused]] static doctest::String toString(Reason v) { return std::string(to_string(v)).c_str(); }
-[[maybe_unused]] static doctest::String toString(SessionState v) { return std::string(to_string(v)).c_str(); }
-[[maybe_unused]] static doctest::String toString(Mode v) { return std::string(to_string(v)).c_str(); }
-[[maybe_unused]] static doctest::String toString(StartOutcome::Status v) {
-  return std::string(to_string(v)).c_str();
-}
-[[maybe_unused]] static doctest::String toString(EventKind v) { return std::string(to_string(v)).c_str(); }
-[[maybe_unused]] static doctest::String toString(EventSource v) { return std::string(to_string(v)).c_str(); }
-[[maybe_unused]] static doctest::String toString(DtmfResult::Kind v) {
-  return std::string(to_string(v)).c_str();
-}
-[[maybe_unused]] static doctest::String toString(errc v) { return to_string(v); }
-}  // namespace callsup
 
 namespace {
 
-/// Tenant "acme": agents 744, 745 in group Support supervised by 700 (all modes);
-/// 746 an agent in no group.
-struct Acme : World {
-  explicit Acme(TenantSettings tenant = tenant_settings(), ServiceConfig config = {})
-      : World(std::move(tenant), std::move(config)) {
-    directory.add_extension(agent("744"));
-    directory.add_extension(agent("745"));
-    directory.add_extension(agent("746"));
-    directory.add_extension(supervisor("700"));
-    directory.add_group({"Support", "acme", {"744", "745"}, {"700"}});
-  }
-
-  std::vector<Event> events_of(EventKind kind, SessionId id) const {
-    std::vector<Event> out;
-    for (const Event& e : events->of_kind(kind))
-      if (e.session == id) out.push_back(e);
-    return out;
-  }
-  /// The supervisor's phone call, as the PBX reports it: its leg alone in call "sc".
-  void supervisor_call(const std::string& call = "sc", const std::string& leg = "sup700",
-                       const std::string& ext = "700") {
-    registry.add_call(call, "acme");
-    registry.add_leg(call, Leg::on_net(leg, ext, LegState::up));
-  }
-};
 
 /// Collects every RouteSet the service publishes, per call, in delivery order.
 struct RouteLog {

@@ -6,51 +6,15 @@
 #include <string>
 #include <vector>
 
-#include "support/world.hpp"
+#include "support/acme.hpp"
+#include "support/checks.hpp"
 
 using namespace callsup;
 using namespace callsup::testing;
 
-// doctest 2.4 prints enums as numbers; these overloads (found by ADL) print their names.
-namespace callsup {
-[[maybe_unused]] static doctest::String toString(EndReason v) { return std::string(to_string(v)).c_str(); }
-[[maybe_unused]] static doctest::String toString(Reason v) { return std::string(to_string(v)).c_str(); }
-[[maybe_unused]] static doctest::String toString(SessionState v) { return std::string(to_string(v)).c_str(); }
-[[maybe_unused]] static doctest::String toString(Mode v) { return std::string(to_string(v)).c_str(); }
-[[maybe_unused]] static doctest::String toString(StartOutcome::Status v) {
-  return std::string(to_string(v)).c_str();
-}
-[[maybe_unused]] static doctest::String toString(Channel v) { return std::string(to_string(v)).c_str(); }
-[[maybe_unused]] static doctest::String toString(EventKind v) { return std::string(to_string(v)).c_str(); }
-[[maybe_unused]] static doctest::String toString(errc v) { return to_string(v); }
-}  // namespace callsup
 
 namespace {
 
-/// Tenant "acme": agents 744, 745 in group Support supervised by 700 (all modes);
-/// 746 is an agent outside every group; a call c1 between "client" and 744.
-struct Acme : World {
-  explicit Acme(TenantSettings tenant = tenant_settings(), ServiceConfig config = {})
-      : World(std::move(tenant), std::move(config)) {
-    directory.add_extension(agent("744"));
-    directory.add_extension(agent("745"));
-    directory.add_extension(agent("746"));
-    directory.add_extension(supervisor("700"));
-    directory.add_group({"Support", "acme", {"744", "745"}, {"700"}});
-  }
-
-  StartOutcome listen(const std::string& leg = "sup700", std::optional<SessionOptions> options = std::nullopt,
-                      const std::string& sup = "700", const std::string& target = "744") {
-    return service->dial(leg, sup, "*90" + target, std::move(options));
-  }
-
-  std::vector<Event> events_of(EventKind kind, SessionId id) const {
-    std::vector<Event> out;
-    for (const Event& e : events->of_kind(kind))
-      if (e.session == id) out.push_back(e);
-    return out;
-  }
-};
 
 std::vector<LegId> sorted(std::vector<LegId> v) {
   std::sort(v.begin(), v.end());

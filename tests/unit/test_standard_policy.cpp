@@ -11,22 +11,10 @@
 #include "callsup/policy/permission_policy.hpp"
 #include "callsup/policy/standard_policy.hpp"
 
+#include "support/checks.hpp"
+
 using namespace callsup;
 
-// Runs `expr`, which must throw callsup::Error with `expected_code` and a message that
-// contains `fragment` (the bad value).
-#define CHECK_CALLSUP_ERROR(expr, expected_code, fragment)                                               \
-  do {                                                                                                   \
-    try {                                                                                                \
-      (void)(expr);                                                                                      \
-      FAIL_CHECK("no callsup::Error from " #expr);                                                       \
-    } catch (const ::callsup::Error& caught_error) {                                                     \
-      CHECK_MESSAGE(caught_error.code() == (expected_code),                                              \
-                    "got " << ::callsup::to_string(caught_error.code()) << ": " << caught_error.what()); \
-      CHECK_MESSAGE(std::string(caught_error.what()).find(fragment) != std::string::npos,                \
-                    "message '" << caught_error.what() << "' does not name " << (fragment));             \
-    }                                                                                                    \
-  } while (0)
 
 // A decision denied for `expected_reason` by rule `expected_rule`.
 #define CHECK_DENIED(decision_expr, expected_reason, expected_rule)                                       \

@@ -13,83 +13,85 @@ namespace callsup {
 
 namespace detail::dialplan {
 inline DtmfCode dtmf(std::string digits, DtmfCommand command) { return {std::move(digits), command}; }
+
+/// Codes switching to listen, whisper (to the agent) and barge, then `more`.
+inline std::vector<DtmfCode> mode_keys(std::string listen, std::string whisper, std::string barge,
+                                       std::vector<DtmfCode> more) {
+  std::vector<DtmfCode> keys{dtmf(std::move(listen), DtmfCommand::switch_to(Mode::listen)),
+                             dtmf(std::move(whisper), DtmfCommand::switch_to(Mode::whisper)),
+                             dtmf(std::move(barge), DtmfCommand::switch_to(Mode::barge))};
+  keys.insert(keys.end(), more.begin(), more.end());
+  return keys;
+}
+
+/// Asterisk ChanSpy's keys: 4 listen, 5 whisper, 6 barge, * next target, # exit.
+inline std::vector<DtmfCode> chanspy_keys() {
+  return mode_keys("4", "5", "6", {dtmf("*", DtmfCommand::next()), dtmf("#", DtmfCommand::leave())});
+}
 }  // namespace detail::dialplan
 
 /// PortaSwitch: dial *90/*91/*92 + ext (listen/whisper/barge); DTMF 0/1/2 switch, # exits.
 inline FeatureCodePlan portaswitch_plan() {
-  using detail::dialplan::dtmf;
+  using namespace detail::dialplan;
   FeatureCodePlan plan;
   plan.name = "portaswitch";
   plan.dial_codes = {{"*90", Mode::listen}, {"*91", Mode::whisper}, {"*92", Mode::barge}};
-  plan.dtmf_codes = {dtmf("0", DtmfCommand::switch_to(Mode::listen)),
-                     dtmf("1", DtmfCommand::switch_to(Mode::whisper)),
-                     dtmf("2", DtmfCommand::switch_to(Mode::barge)), dtmf("#", DtmfCommand::leave())};
+  plan.dtmf_codes = mode_keys("0", "1", "2", {dtmf("#", DtmfCommand::leave())});
   return plan;
 }
 
 /// The *91/*92/*93 plan of Asterisk-based PBXs (with SPY_PERMISSION / DISABLE_SPY
 /// settings): dial *91/*92/*93 + ext; ChanSpy-style DTMF 4/5/6, * next target, # exits.
 inline FeatureCodePlan star91_plan() {
-  using detail::dialplan::dtmf;
+  using namespace detail::dialplan;
   FeatureCodePlan plan;
   plan.name = "star91";
   plan.dial_codes = {{"*91", Mode::listen}, {"*92", Mode::whisper}, {"*93", Mode::barge}};
-  plan.dtmf_codes = {dtmf("4", DtmfCommand::switch_to(Mode::listen)),
-                     dtmf("5", DtmfCommand::switch_to(Mode::whisper)),
-                     dtmf("6", DtmfCommand::switch_to(Mode::barge)), dtmf("*", DtmfCommand::next()),
-                     dtmf("#", DtmfCommand::leave())};
+  plan.dtmf_codes = detail::dialplan::chanspy_keys();
   return plan;
 }
 
 /// Stratus: dial 007 + ext to listen; DTMF *80/*81/*82 listen/whisper/barge, # exits.
 /// No * next-target key: "*" would be a prefix of "*80".
 inline FeatureCodePlan stratus_plan() {
-  using detail::dialplan::dtmf;
+  using namespace detail::dialplan;
   FeatureCodePlan plan;
   plan.name = "stratus";
   plan.dial_codes = {{"007", Mode::listen}};
-  plan.dtmf_codes = {dtmf("*80", DtmfCommand::switch_to(Mode::listen)),
-                     dtmf("*81", DtmfCommand::switch_to(Mode::whisper)),
-                     dtmf("*82", DtmfCommand::switch_to(Mode::barge)), dtmf("#", DtmfCommand::leave())};
+  plan.dtmf_codes = mode_keys("*80", "*81", "*82", {dtmf("#", DtmfCommand::leave())});
   return plan;
 }
 
 /// Tronic: *95 + ext listens to that extension, bare *95 listens to any call;
 /// DTMF 4/5/6, * next target, # exits.
 inline FeatureCodePlan tronic_plan() {
-  using detail::dialplan::dtmf;
+  using namespace detail::dialplan;
   FeatureCodePlan plan;
   plan.name = "tronic";
   plan.dial_codes = {{"*95", Mode::listen}};
   plan.spy_any_code = "*95";
   plan.spy_any_mode = Mode::listen;
-  plan.dtmf_codes = {dtmf("4", DtmfCommand::switch_to(Mode::listen)),
-                     dtmf("5", DtmfCommand::switch_to(Mode::whisper)),
-                     dtmf("6", DtmfCommand::switch_to(Mode::barge)), dtmf("*", DtmfCommand::next()),
-                     dtmf("#", DtmfCommand::leave())};
+  plan.dtmf_codes = detail::dialplan::chanspy_keys();
   return plan;
 }
 
 /// Asterisk ChanSpy (the classic extensions.conf example): 555 + ext, bare 555 spies on
 /// any channel; DTMF 4 listen, 5 whisper, 6 barge, * next channel, # exits.
 inline FeatureCodePlan asterisk_chanspy_plan() {
-  using detail::dialplan::dtmf;
+  using namespace detail::dialplan;
   FeatureCodePlan plan;
   plan.name = "asterisk_chanspy";
   plan.dial_codes = {{"555", Mode::listen}};
   plan.spy_any_code = "555";
   plan.spy_any_mode = Mode::listen;
-  plan.dtmf_codes = {dtmf("4", DtmfCommand::switch_to(Mode::listen)),
-                     dtmf("5", DtmfCommand::switch_to(Mode::whisper)),
-                     dtmf("6", DtmfCommand::switch_to(Mode::barge)), dtmf("*", DtmfCommand::next()),
-                     dtmf("#", DtmfCommand::leave())};
+  plan.dtmf_codes = detail::dialplan::chanspy_keys();
   return plan;
 }
 
 /// FreeSWITCH mod_dptools eavesdrop: 88 + ext, 779 eavesdrops on any call; DTMF 0 listen,
 /// 1 whisper to the agent, 2 whisper to the other party, 3 barge, * next call, # exits.
 inline FeatureCodePlan freeswitch_eavesdrop_plan() {
-  using detail::dialplan::dtmf;
+  using namespace detail::dialplan;
   FeatureCodePlan plan;
   plan.name = "freeswitch_eavesdrop";
   plan.dial_codes = {{"88", Mode::listen}};
