@@ -151,7 +151,7 @@ json parse_object(std::string_view line) {
   json object;
   try {
     object = json::parse(line.begin(), line.end(), on_event);
-  } catch (const json::parse_error& error) {
+  } catch (const json::exception& error) {  // syntax, and numbers out of range
     throw Error(errc::invalid_argument, std::string("audit line: invalid JSON: ") + error.what());
   }
   if (!object.is_object())

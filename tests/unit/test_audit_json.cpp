@@ -235,6 +235,7 @@ TEST_CASE("audit_json: text that is not one JSON object is rejected") {
   check_rejected(to_json_line(sample_record()) + " trailing", {"invalid JSON"});
   check_rejected("[1,2]", {"expected a JSON object", "[1,2]"});
   check_rejected("null", {"expected a JSON object", "null"});
+  check_rejected("{\"seq\": 1E999}", {"invalid JSON", "number overflow"});  // out_of_range, not parse_error
 }
 
 TEST_CASE("audit_json: whitespace around the object is accepted: a line read with its newline parses") {

@@ -309,6 +309,11 @@ TEST_CASE("directory_json: invalid JSON is rejected with the parser's position")
   check_load_error("{\"tenants\": [\n  {\"name\": \"a\",}\n]}", mal, {"invalid JSON", "line 2"});
   check_load_error(R"({"tenants": [{"name": 'a'}]})", mal, {"invalid JSON", "column"});
   check_load_error(R"({"tenants": []} trailing)", mal, {"invalid JSON"});
+  // Found by fuzz_directory_json: a number beyond double's range is nlohmann's
+  // out_of_range, not a parse_error; it must still come out as a callsup::Error.
+  check_load_error("8888.888E444444\"nam", mal, {"invalid JSON", "number overflow"});
+  check_load_error(R"({"tenants": [{"name": "a", "limits": {"max_bargers_per_call": 1E999}}]})", mal,
+                   {"invalid JSON"});
 }
 
 TEST_CASE("directory_json: duplicate keys are rejected with their path, not resolved silently") {
