@@ -57,13 +57,15 @@ Args parse_args(int argc, char** argv) {
 std::string dial_code(const callsup::FeatureCodePlan& plan, callsup::Mode mode) {
   for (const auto& code : plan.dial_codes)
     if (code.mode == mode) return code.prefix;
-  throw callsup::Error(callsup::errc::invalid_plan, "plan " + callsup::quoted(plan.name) + " has no listen code");
+  throw callsup::Error(callsup::errc::invalid_plan,
+                       "plan " + callsup::quoted(plan.name) + " has no listen code");
 }
 
 std::string dtmf_code(const callsup::FeatureCodePlan& plan, callsup::Mode mode) {
   for (const auto& code : plan.dtmf_codes)
     if (code.command == callsup::DtmfCommand::switch_to(mode)) return code.digits;
-  throw callsup::Error(callsup::errc::invalid_plan, "plan " + callsup::quoted(plan.name) + " has no DTMF code for " +
+  throw callsup::Error(callsup::errc::invalid_plan, "plan " + callsup::quoted(plan.name) +
+                                                        " has no DTMF code for " +
                                                         std::string(callsup::to_string(mode)));
 }
 
@@ -76,8 +78,8 @@ bool expected(callsup::Mode mode, const std::string& listener, const std::string
 }
 
 bool print_matrix(const callsup::RouteSet& routes, callsup::Mode mode) {
-  const std::map<std::string, std::string> legs{{"customer", "leg-customer"}, {"agent", "leg-744"},
-                                                {"supervisor", "leg-700"}};
+  const std::map<std::string, std::string> legs{
+      {"customer", "leg-customer"}, {"agent", "leg-744"}, {"supervisor", "leg-700"}};
   bool ok = true;
   std::cout << "  " << callsup::to_string(mode) << ": listener hears source?\n";
   for (const auto& [listener, listener_leg] : legs) {
@@ -154,7 +156,8 @@ int main(int argc, char** argv) try {
   const auto info = service.session(outcome.session);
   ok = ok && info && info->end_reason == EndReason::call_ended;
 
-  std::cout << "audit trail: " << audit_path << "\n" << (ok ? "OK: every cell as DESIGN.md says\n" : "FAILED\n");
+  std::cout << "audit trail: " << audit_path << "\n"
+            << (ok ? "OK: every cell as DESIGN.md says\n" : "FAILED\n");
   return ok ? 0 : 1;
 } catch (const callsup::Error& e) {
   std::cerr << "error (" << callsup::to_string(e.code()) << "): " << e.what() << "\n";

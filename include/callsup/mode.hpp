@@ -66,8 +66,14 @@ class ModeSet {
   constexpr bool contains(Mode mode) const noexcept { return (bits_ & bit(mode)) != 0; }
   constexpr bool empty() const noexcept { return bits_ == 0; }
   constexpr std::uint8_t bits() const noexcept { return bits_; }
-  constexpr ModeSet& add(Mode mode) noexcept { bits_ |= bit(mode); return *this; }
-  constexpr ModeSet& remove(Mode mode) noexcept { bits_ &= static_cast<std::uint8_t>(~bit(mode)); return *this; }
+  constexpr ModeSet& add(Mode mode) noexcept {
+    bits_ |= bit(mode);
+    return *this;
+  }
+  constexpr ModeSet& remove(Mode mode) noexcept {
+    bits_ &= static_cast<std::uint8_t>(~bit(mode));
+    return *this;
+  }
   /// Highest mode in the set; nullopt when empty.
   constexpr std::optional<Mode> highest() const noexcept {
     for (auto it = all_modes.rbegin(); it != all_modes.rend(); ++it)

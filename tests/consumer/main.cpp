@@ -30,7 +30,8 @@ int main() {
   using callsup::ModeSet;
   expect(ModeSet::up_to(Mode::whisper).contains(Mode::listen), "up_to(whisper) contains listen");
   expect(!ModeSet::up_to(Mode::whisper).contains(Mode::barge), "up_to(whisper) does not contain barge");
-  expect(ModeSet::up_to(Mode::whisper).to_string() == "listen|whisper", "up_to(whisper) prints listen|whisper");
+  expect(ModeSet::up_to(Mode::whisper).to_string() == "listen|whisper",
+         "up_to(whisper) prints listen|whisper");
   expect(callsup::parse_mode("barge") == Mode::barge, "parse_mode(barge)");
 
   // Registry: one call, two legs, bridged.

@@ -14,8 +14,6 @@
 using namespace callsup;
 using namespace callsup::testing;
 
-
-
 namespace {
 
 struct Acme : World {

@@ -18,7 +18,6 @@
 
 using namespace callsup;
 
-
 namespace {
 
 /// Records every event an observer receives.

@@ -11,7 +11,6 @@
 
 using namespace callsup;
 
-
 namespace {
 
 /// Every field of two SessionOptions, compared one by one (a failure names the field).

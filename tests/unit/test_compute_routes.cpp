@@ -16,7 +16,6 @@
 
 using namespace callsup;
 
-
 namespace {
 
 // The 2-party call of most tests: agent (on-net 100) talking to customer (off-net), both up.

@@ -94,17 +94,20 @@ TEST_CASE("dialplan dial parser: malformed strings throw naming the string") {
   check_malformed(parser, "*901234567890123456");  // 16-digit extension
   check_malformed(parser, "abc");                  // characters no dial string has
   // Control characters are escaped so that the message survives what() and logs.
-  CHECK_THROWS_WITH_AS((void)parser.parse(std::string("*90\0" "744", 7)),
+  CHECK_THROWS_WITH_AS((void)parser.parse(std::string("*90\0"
+                                                      "744",
+                                                      7)),
                        "dial string '*90\\x00744' has character '\\x00' (allowed: 0-9 * # +)", Error);
 
-  CHECK_THROWS_WITH_AS((void)parser.parse("*90"), "dial string '*90' has no extension after dial code '*90'", Error);
+  CHECK_THROWS_WITH_AS((void)parser.parse("*90"), "dial string '*90' has no extension after dial code '*90'",
+                       Error);
   CHECK_THROWS_WITH_AS((void)parser.parse("*90 744"),
                        "dial string '*90 744' has character ' ' (allowed: 0-9 * # +)", Error);
   CHECK_THROWS_WITH_AS((void)parser.parse("*9\xEF\xBC\x90"),
                        "dial string '*9\xEF\xBC\x90' has character '\\xEF' (allowed: 0-9 * # +)", Error);
-  CHECK_THROWS_WITH_AS((void)parser.parse("*90#7"),
-                       "dial string '*90#7' has extension '#7' after dial code '*90', which is not all digits",
-                       Error);
+  CHECK_THROWS_WITH_AS(
+      (void)parser.parse("*90#7"),
+      "dial string '*90#7' has extension '#7' after dial code '*90', which is not all digits", Error);
   CHECK_THROWS_WITH_AS((void)parser.parse(""), "dial string '' is empty", Error);
 }
 

@@ -216,7 +216,8 @@ TEST_CASE("dialplan dtmf switch: reset forgets pending digits") {
 TEST_CASE("dialplan dtmf switch: freeswitch whisper to either party, next and exit") {
   ManualClock clock;
   DtmfSwitch sw(freeswitch_eavesdrop_plan(), clock);
-  CHECK(sw.feed('1').command == DtmfCommand{DtmfCommand::Action::switch_mode, Mode::whisper, WhisperTo::target});
+  CHECK(sw.feed('1').command ==
+        DtmfCommand{DtmfCommand::Action::switch_mode, Mode::whisper, WhisperTo::target});
   CHECK(sw.feed('2').command ==
         DtmfCommand{DtmfCommand::Action::switch_mode, Mode::whisper, WhisperTo::other_party});
   CHECK(sw.feed('*').command.action == DtmfCommand::Action::next_target);

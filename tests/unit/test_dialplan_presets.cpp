@@ -16,11 +16,13 @@ const PlanContext three_or_four{{3, 4}, {}};
 
 /// Feeds a whole code and returns the last outcome (earlier digits must all be pending).
 DtmfResult feed_code(DtmfSwitch& sw, const std::string& digits) {
-  for (std::size_t i = 0; i + 1 < digits.size(); ++i) REQUIRE(sw.feed(digits[i]).kind == DtmfResult::Kind::pending);
+  for (std::size_t i = 0; i + 1 < digits.size(); ++i)
+    REQUIRE(sw.feed(digits[i]).kind == DtmfResult::Kind::pending);
   return sw.feed(digits.back());
 }
 
-void check_dial(const FeatureCodePlan& plan, const std::string& dialled, Mode mode, const std::string& target) {
+void check_dial(const FeatureCodePlan& plan, const std::string& dialled, Mode mode,
+                const std::string& target) {
   CAPTURE(dialled);
   auto request = DialParser(plan).parse(dialled);
   REQUIRE(request.has_value());

@@ -30,7 +30,8 @@ const PlanContext three_or_four{{3, 4}, {}};
 
 /// validate() must throw invalid_plan with exactly `expected` (the only problem), and
 /// plan_problems() must report it.
-void check_single_problem(const FeatureCodePlan& plan, const PlanContext& context, const std::string& expected) {
+void check_single_problem(const FeatureCodePlan& plan, const PlanContext& context,
+                          const std::string& expected) {
   auto problems = plan_problems(plan, context);
   REQUIRE(problems.size() == 1);
   CHECK(problems.front() == expected);
@@ -223,10 +224,11 @@ TEST_CASE("dialplan validate: all problems are reported, joined with '; '") {
   CHECK(problems[1] == "plan has no dial code and no spy-all code");
   CHECK(problems[2] == "DTMF code '1' is used twice");
   CHECK(problems[3] == "inter-digit timeout '0ms' is out of range (1ms..10000ms)");
-  CHECK_THROWS_WITH_AS(validate(plan),
-                       "plan name is empty; plan has no dial code and no spy-all code; DTMF code '1' is used twice; "
-                       "inter-digit timeout '0ms' is out of range (1ms..10000ms)",
-                       Error);
+  CHECK_THROWS_WITH_AS(
+      validate(plan),
+      "plan name is empty; plan has no dial code and no spy-all code; DTMF code '1' is used twice; "
+      "inter-digit timeout '0ms' is out of range (1ms..10000ms)",
+      Error);
 }
 
 TEST_CASE("dialplan validate: DialParser and DtmfSwitch refuse invalid plans") {

@@ -15,7 +15,6 @@
 
 using namespace callsup;
 
-
 TEST_SUITE("mode") {
   TEST_CASE("mode: Mode order and string forms") {
     CHECK(Mode::listen < Mode::whisper);

@@ -69,11 +69,11 @@ class Scenario {
       p.privacy = chance(0.1);
       w_.directory.add_extension(p);
     }
-    add_supervisor("201", "t1", {});                        // group supervisor
-    add_supervisor("202", "t1", {Role::site_manager});       // manages s1
+    add_supervisor("201", "t1", {});                    // group supervisor
+    add_supervisor("202", "t1", {Role::site_manager});  // manages s1
     add_supervisor("203", "t1", {Role::tenant_admin});
-    add_supervisor("204", "t1", {});                         // allow-list only
-    ExtensionProfile plain = agent("205", "t1");             // may not supervise
+    add_supervisor("204", "t1", {});              // allow-list only
+    ExtensionProfile plain = agent("205", "t1");  // may not supervise
     w_.directory.add_extension(plain);
     ExtensionProfile other = agent("301", "t2");
     w_.directory.add_extension(other);
@@ -91,7 +91,9 @@ class Scenario {
     w_.directory.add_extension(p);
   }
 
-  ModeSet random_modes() { return ModeSet::from_bits(static_cast<std::uint8_t>(chance(0.1) ? 0 : pick(1, 7))); }
+  ModeSet random_modes() {
+    return ModeSet::from_bits(static_cast<std::uint8_t>(chance(0.1) ? 0 : pick(1, 7)));
+  }
 
   // --- random steps -----------------------------------------------------------------
 
@@ -114,8 +116,9 @@ class Scenario {
     } catch (const Error& e) {
       // Ops are drawn at random, so some hit ended sessions or vanished legs; those
       // must be Errors with a known code, never anything else.
-      if (e.code() != errc::session_ended && e.code() != errc::unknown_leg && e.code() != errc::unknown_call &&
-          e.code() != errc::duplicate_id && e.code() != errc::unknown_session)
+      if (e.code() != errc::session_ended && e.code() != errc::unknown_leg &&
+          e.code() != errc::unknown_call && e.code() != errc::duplicate_id &&
+          e.code() != errc::unknown_session)
         throw Violation{"unexpected error " + std::string(to_string(e.code())) + ": " + e.what()};
     }
   }
@@ -142,8 +145,8 @@ class Scenario {
     auto call = random_call();
     if (!call) return;
     last_op_ = "add_third_party " + call->id;
-    w_.registry.add_leg(call->id, Leg::on_net(leg_id(), call->tenant == "t2" ? "301" : random_t1_agent(),
-                                              LegState::up));
+    w_.registry.add_leg(
+        call->id, Leg::on_net(leg_id(), call->tenant == "t2" ? "301" : random_t1_agent(), LegState::up));
   }
 
   void change_leg_state() {
@@ -175,8 +178,9 @@ class Scenario {
     if (!call || call->legs.empty()) return;
     const Leg& from = call->legs[static_cast<std::size_t>(pick(0, static_cast<int>(call->legs.size()) - 1))];
     last_op_ = "transfer " + call->id + " " + from.id;
-    w_.registry.transfer(call->id, from.id,
-                         Leg::on_net(leg_id(), call->tenant == "t2" ? "301" : random_t1_agent(), LegState::up));
+    w_.registry.transfer(
+        call->id, from.id,
+        Leg::on_net(leg_id(), call->tenant == "t2" ? "301" : random_t1_agent(), LegState::up));
   }
 
   void start_session() {
@@ -313,7 +317,8 @@ class Scenario {
         if (s.mode == Mode::listen) fail("someone hears listening supervisor " + s.supervisor_leg);
         if (s.mode == Mode::whisper) {
           if (taps_.count(r.to)) fail("tap " + r.to + " hears a whisper");
-          if (r.to != s.whisper_leg) fail(r.to + " hears whisperer " + s.supervisor_leg + " (not its target)");
+          if (r.to != s.whisper_leg)
+            fail(r.to + " hears whisperer " + s.supervisor_leg + " (not its target)");
         }
       }
     }
@@ -333,10 +338,12 @@ class Scenario {
       for (const Leg& leg : call->legs) {
         if (leg.network != Network::on_net || leg.state == LegState::gone) continue;
         auto profile = w_.directory.find_extension(leg.extension);
-        if (profile && profile->privacy) fail("session on " + call->id + " with private party " + leg.extension);
+        if (profile && profile->privacy)
+          fail("session on " + call->id + " with private party " + leg.extension);
         if (leg.extension == s.supervisor) fail("supervisor " + s.supervisor + " supervises its own call");
       }
-      if (!oracle_in_scope(*sup, s.target, *call)) fail("target " + s.target + " outside the scope of " + s.supervisor);
+      if (!oracle_in_scope(*sup, s.target, *call))
+        fail("target " + s.target + " outside the scope of " + s.supervisor);
     }
   }
 
@@ -368,7 +375,9 @@ class Scenario {
 
   int pick(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
   bool chance(double p) { return std::bernoulli_distribution(p)(rng_); }
-  LegState random_state() { return chance(0.85) ? LegState::up : (chance(0.5) ? LegState::ringing : LegState::held); }
+  LegState random_state() {
+    return chance(0.85) ? LegState::up : (chance(0.5) ? LegState::ringing : LegState::held);
+  }
   std::string random_t1_agent() { return std::to_string(101 + pick(0, 5)); }
   std::string random_any_ext() {
     static const char* all[] = {"101", "102", "103", "104", "105", "106", "201",
@@ -426,9 +435,8 @@ TEST_CASE("properties hold over 100,000 seeded random scenarios") {
   }
   CHECK(failures == 0);
   MESSAGE("scenarios: " << scenarios << ", active session-steps listen/whisper/barge: " << coverage.active[0]
-                        << "/" << coverage.active[1] << "/" << coverage.active[2]
-                        << ", routes checked: " << coverage.routes_checked
-                        << ", sessions ended: " << coverage.ended_by_recheck);
+                        << "/" << coverage.active[1] << "/" << coverage.active[2] << ", routes checked: "
+                        << coverage.routes_checked << ", sessions ended: " << coverage.ended_by_recheck);
   if (!only_seed) {
     // Every mode must be reached in a good share of the scenarios.
     for (std::uint64_t seen : coverage.active) CHECK(seen >= scenarios / 4);

@@ -49,7 +49,8 @@ TEST_CASE("seed a: hunt-group supervisor dials *90744, whispers with 1, barges w
   routes = w.routes("c1");
   for (const char* listener : {"client", "agent744", "sup700"})
     for (const char* source : {"client", "agent744", "sup700"})
-      if (std::string(listener) != source) CHECK_MESSAGE(routes->hears(listener, source), listener << " <- " << source);
+      if (std::string(listener) != source)
+        CHECK_MESSAGE(routes->hears(listener, source), listener << " <- " << source);
 
   w.registry.remove_leg("client");
   CHECK(w.info(id).state == SessionState::ended);
@@ -152,7 +153,8 @@ TEST_CASE("seed c: stratus 007100, then *81, *82, *80; whisper refused between t
   CHECK_FALSE(w.routes("c2")->hears("leg101", "sup2"));
 }
 
-TEST_CASE("seed d: tronic *95103 listens; bare *95 cycles over calls but private ones; no 'can call spy' denied") {
+TEST_CASE(
+    "seed d: tronic *95103 listens; bare *95 cycles over calls but private ones; no 'can call spy' denied") {
   World w(tenant_settings("tronic"));
   for (const char* ext : {"101", "102", "103", "104"}) w.directory.add_extension(agent(ext));
   ExtensionProfile admin = supervisor("300");
@@ -279,7 +281,9 @@ TEST_CASE("seed e: SPY_PERMISSION, DISABLE_SPY, options ESsb, agent leaving duri
   }
 }
 
-TEST_CASE("seed f: an administrator monitors any call of the tenant; the agent is notified on whisper and barge only") {
+TEST_CASE(
+    "seed f: an administrator monitors any call of the tenant; the agent is notified on whisper and barge "
+    "only") {
   World w;
   w.directory.add_extension(agent("744"));
   w.directory.add_extension(agent("810"));  // in no group at all

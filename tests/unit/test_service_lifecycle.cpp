@@ -15,9 +15,7 @@
 using namespace callsup;
 using namespace callsup::testing;
 
-
 namespace {
-
 
 /// Collects every RouteSet the service publishes, per call, in delivery order.
 struct RouteLog {

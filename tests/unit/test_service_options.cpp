@@ -12,9 +12,7 @@
 using namespace callsup;
 using namespace callsup::testing;
 
-
 namespace {
-
 
 std::vector<LegId> sorted(std::vector<LegId> v) {
   std::sort(v.begin(), v.end());

@@ -15,7 +15,6 @@
 
 using namespace callsup;
 
-
 // A decision denied for `expected_reason` by rule `expected_rule`.
 #define CHECK_DENIED(decision_expr, expected_reason, expected_rule)                                       \
   do {                                                                                                    \

@@ -16,15 +16,15 @@ namespace callsup {
 using SessionId = std::uint64_t;
 
 enum class EventKind : std::uint8_t {
-  attempt,          ///< a supervision request arrived (dial, API); decision follows
-  denied,           ///< the policy refused (reason, rule)
-  started,          ///< a session started (or a pre-armed one became active)
-  armed,            ///< a session waits for the target's next call
-  mode_changed,     ///< mode switched (from_mode -> mode)
-  target_changed,   ///< the session moved to another call or agent (detail: previous)
-  ended,            ///< the session ended (end_reason)
-  agent_notified,   ///< the agent was told it is being whispered to / barged on
-  action_requested, ///< the PBX is asked to act (detail: "end_call" or "takeover")
+  attempt,           ///< a supervision request arrived (dial, API); decision follows
+  denied,            ///< the policy refused (reason, rule)
+  started,           ///< a session started (or a pre-armed one became active)
+  armed,             ///< a session waits for the target's next call
+  mode_changed,      ///< mode switched (from_mode -> mode)
+  target_changed,    ///< the session moved to another call or agent (detail: previous)
+  ended,             ///< the session ended (end_reason)
+  agent_notified,    ///< the agent was told it is being whispered to / barged on
+  action_requested,  ///< the PBX is asked to act (detail: "end_call" or "takeover")
 };
 
 /// Where the thing that caused the event came from.
@@ -65,15 +65,15 @@ struct Event {
   SessionId session = 0;  ///< 0 when no session exists (a denied attempt)
   std::string tenant;
   std::string call;
-  std::string supervisor;      ///< the supervisor's extension
+  std::string supervisor;  ///< the supervisor's extension
   std::string supervisor_leg;
-  std::string target;          ///< the supervised agent's extension ("" for spy-all before a target)
+  std::string target;  ///< the supervised agent's extension ("" for spy-all before a target)
   std::string target_leg;
   std::optional<Mode> mode;
   std::optional<Mode> from_mode;
-  bool allowed = true;                 ///< the decision behind this event
-  Reason reason = Reason::allowed;     ///< the decision's reason
-  std::string rule;                    ///< the rule that decided
+  bool allowed = true;              ///< the decision behind this event
+  Reason reason = Reason::allowed;  ///< the decision's reason
+  std::string rule;                 ///< the rule that decided
   EndReason end_reason = EndReason::none;
   EventSource source = EventSource::api;
   std::string detail;  ///< dialled string, previous target, requested action

@@ -40,13 +40,15 @@ class ManualClock final : public Clock {
   /// step: a monotonic clock never runs backwards by accident (use set() to rewind on purpose).
   void advance(std::chrono::milliseconds step) {
     if (step < std::chrono::milliseconds::zero())
-      throw Error(errc::invalid_argument,
-                  "ManualClock::advance step " + quoted(std::to_string(step.count()) + "ms") + " is negative");
+      throw Error(errc::invalid_argument, "ManualClock::advance step " +
+                                              quoted(std::to_string(step.count()) + "ms") + " is negative");
     ticks_.fetch_add(std::chrono::duration_cast<duration>(step).count(), std::memory_order_acq_rel);
   }
 
   /// Jumps to `when` (forwards or backwards).
-  void set(time_point when) noexcept { ticks_.store(when.time_since_epoch().count(), std::memory_order_release); }
+  void set(time_point when) noexcept {
+    ticks_.store(when.time_since_epoch().count(), std::memory_order_release);
+  }
 
  private:
   std::atomic<duration::rep> ticks_{0};

@@ -40,12 +40,12 @@ class DialParser {
   /// code wins and the rest is the extension.
   std::optional<DialRequest> parse(std::string_view dialled) const {
     using namespace detail::dialplan;
-    if (dialled.empty()) throw Error(errc::malformed_dial_string, "dial string " + quoted_text(dialled) + " is empty");
+    if (dialled.empty())
+      throw Error(errc::malformed_dial_string, "dial string " + quoted_text(dialled) + " is empty");
     for (char c : dialled)
       if (!is_dial_char(c) && c != '+')
-        throw Error(errc::malformed_dial_string,
-                    "dial string " + quoted_text(dialled) + " has character " + quoted_char(c) +
-                        " (allowed: 0-9 * # +)");
+        throw Error(errc::malformed_dial_string, "dial string " + quoted_text(dialled) + " has character " +
+                                                     quoted_char(c) + " (allowed: 0-9 * # +)");
 
     if (!plan_.spy_any_code.empty() && dialled == plan_.spy_any_code)
       return DialRequest{plan_.spy_any_mode, std::string(), true, plan_.spy_any_code};
@@ -58,13 +58,14 @@ class DialParser {
 
     std::string_view extension = dialled.substr(best->prefix.size());
     if (extension.empty())
-      throw Error(errc::malformed_dial_string,
-                  "dial string " + quoted_text(dialled) + " has no extension after dial code " + quoted(best->prefix));
+      throw Error(errc::malformed_dial_string, "dial string " + quoted_text(dialled) +
+                                                   " has no extension after dial code " +
+                                                   quoted(best->prefix));
     for (char c : extension)
       if (!is_digit(c))
         throw Error(errc::malformed_dial_string, "dial string " + quoted_text(dialled) + " has extension " +
-                                                     quoted(extension) + " after dial code " + quoted(best->prefix) +
-                                                     ", which is not all digits");
+                                                     quoted(extension) + " after dial code " +
+                                                     quoted(best->prefix) + ", which is not all digits");
     if (extension.size() > max_extension_length)
       throw Error(errc::malformed_dial_string, "dial string " + quoted_text(dialled) + " has extension " +
                                                    quoted(extension) + " longer than " +

@@ -65,8 +65,7 @@ class DtmfSwitch {
     using namespace detail::dialplan;
     if (digit >= 'a' && digit <= 'd') digit = static_cast<char>(digit - 'a' + 'A');
     if (!is_dtmf_char(digit))
-      throw Error(errc::invalid_argument,
-                  "DTMF digit " + quoted_char(digit) + " is not one of 0-9 * # A-D");
+      throw Error(errc::invalid_argument, "DTMF digit " + quoted_char(digit) + " is not one of 0-9 * # A-D");
 
     const Clock::time_point now = clock_->now();
     if (!buffer_.empty() && expired(now)) buffer_.clear();
@@ -119,7 +118,9 @@ class DtmfSwitch {
  private:
   enum class Match : std::uint8_t { none, partial, complete };
 
-  bool expired(Clock::time_point now) const noexcept { return now - last_digit_ >= plan_.inter_digit_timeout; }
+  bool expired(Clock::time_point now) const noexcept {
+    return now - last_digit_ >= plan_.inter_digit_timeout;
+  }
 
   Match match(std::string_view digits) const noexcept {
     Match best = Match::none;

@@ -36,7 +36,9 @@ struct DtmfCommand {
     return {Action::switch_mode, mode, whisper_to};
   }
   /// Move on to the next call to supervise (spy-all style cycling).
-  static constexpr DtmfCommand next() noexcept { return {Action::next_target, Mode::listen, WhisperTo::target}; }
+  static constexpr DtmfCommand next() noexcept {
+    return {Action::next_target, Mode::listen, WhisperTo::target};
+  }
   /// Leave the supervision session.
   static constexpr DtmfCommand leave() noexcept { return {Action::exit, Mode::listen, WhisperTo::target}; }
 

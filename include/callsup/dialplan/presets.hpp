@@ -100,7 +100,8 @@ inline FeatureCodePlan freeswitch_eavesdrop_plan() {
   plan.dtmf_codes = {dtmf("0", DtmfCommand::switch_to(Mode::listen)),
                      dtmf("1", DtmfCommand::switch_to(Mode::whisper, WhisperTo::target)),
                      dtmf("2", DtmfCommand::switch_to(Mode::whisper, WhisperTo::other_party)),
-                     dtmf("3", DtmfCommand::switch_to(Mode::barge)), dtmf("*", DtmfCommand::next()),
+                     dtmf("3", DtmfCommand::switch_to(Mode::barge)),
+                     dtmf("*", DtmfCommand::next()),
                      dtmf("#", DtmfCommand::leave())};
   return plan;
 }

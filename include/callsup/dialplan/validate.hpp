@@ -16,7 +16,8 @@ namespace callsup {
 /// What the PBX around a plan looks like; validation needs it to spot ambiguities.
 struct PlanContext {
   std::set<std::size_t> extension_lengths;  ///< lengths of the PBX's extensions, e.g. {3, 4}
-  std::vector<std::string> reserved_codes;  ///< codes the integrator uses for its phones (voicemail, pickup...)
+  std::vector<std::string>
+      reserved_codes;  ///< codes the integrator uses for its phones (voicemail, pickup...)
 };
 
 namespace detail::dialplan {
@@ -73,8 +74,9 @@ inline std::vector<std::string> plan_problems(const FeatureCodePlan& plan, const
       const auto& b = dials[j].prefix;
       if (a.empty() || b.empty()) continue;
       if (a == b)
-        problems.push_back("dial code " + quoted(a) + " is used twice (" + std::string(to_string(dials[i].mode)) +
-                           " and " + std::string(to_string(dials[j].mode)) + ")");
+        problems.push_back("dial code " + quoted(a) + " is used twice (" +
+                           std::string(to_string(dials[i].mode)) + " and " +
+                           std::string(to_string(dials[j].mode)) + ")");
       else if (is_strict_prefix(a, b))
         problems.push_back("dial code " + quoted(a) + " is a prefix of " + quoted(b));
       else if (is_strict_prefix(b, a))
@@ -90,16 +92,16 @@ inline std::vector<std::string> plan_problems(const FeatureCodePlan& plan, const
       if (dial.prefix.empty()) continue;
       if (spy == dial.prefix) {
         if (dial.mode != plan.spy_any_mode)
-          problems.push_back("spy-all code " + quoted(spy) + " equals dial code " + quoted(dial.prefix) + " for " +
-                             std::string(to_string(dial.mode)) + " but the spy-all mode is " +
+          problems.push_back("spy-all code " + quoted(spy) + " equals dial code " + quoted(dial.prefix) +
+                             " for " + std::string(to_string(dial.mode)) + " but the spy-all mode is " +
                              std::string(to_string(plan.spy_any_mode)));
       } else if (is_strict_prefix(dial.prefix, spy)) {
         std::string_view rest = std::string_view(spy).substr(dial.prefix.size());
         bool all_digits = true;
         for (char c : rest) all_digits = all_digits && is_digit(c);
         if (all_digits && context.extension_lengths.contains(rest.size()))
-          problems.push_back("spy-all code " + quoted(spy) + " could be " + quoted(dial.prefix) + " + extension " +
-                             quoted(rest));
+          problems.push_back("spy-all code " + quoted(spy) + " could be " + quoted(dial.prefix) +
+                             " + extension " + quoted(rest));
       }
     }
   }
@@ -132,7 +134,8 @@ inline std::vector<std::string> plan_problems(const FeatureCodePlan& plan, const
     };
     for (const DialCode& dial : dials)
       if (collides(dial.prefix))
-        problems.push_back("dial code " + quoted(dial.prefix) + " collides with reserved code " + quoted(reserved));
+        problems.push_back("dial code " + quoted(dial.prefix) + " collides with reserved code " +
+                           quoted(reserved));
     if (collides(spy))
       problems.push_back("spy-all code " + quoted(spy) + " collides with reserved code " + quoted(reserved));
   }
@@ -144,8 +147,8 @@ inline std::vector<std::string> plan_problems(const FeatureCodePlan& plan, const
 
   constexpr std::chrono::milliseconds max_timeout{10000};
   if (plan.inter_digit_timeout <= std::chrono::milliseconds::zero() || plan.inter_digit_timeout > max_timeout)
-    problems.push_back("inter-digit timeout " + quoted(ms(plan.inter_digit_timeout)) + " is out of range (1ms.." +
-                       ms(max_timeout) + ")");
+    problems.push_back("inter-digit timeout " + quoted(ms(plan.inter_digit_timeout)) +
+                       " is out of range (1ms.." + ms(max_timeout) + ")");
   return problems;
 }
 

@@ -60,7 +60,8 @@ class CallRegistry {
     validate_leg(leg);
     mutate([&](Changes& out) {
       auto copy = copy_of(call_id);
-      if (leg_to_call_.count(leg.id)) throw Error(errc::duplicate_id, "leg " + quoted(leg.id) + " already exists");
+      if (leg_to_call_.count(leg.id))
+        throw Error(errc::duplicate_id, "leg " + quoted(leg.id) + " already exists");
       copy->legs.push_back(leg);
       index_leg(call_id, leg);
       out.push_back({RegistryEventKind::leg_added, publish(copy), leg.id, {}, {}, {}});
@@ -100,7 +101,8 @@ class CallRegistry {
     mutate([&](Changes& out) {
       auto copy = copy_of(call_id);
       Leg& slot = leg_in(*copy, from);
-      if (leg_to_call_.count(to.id)) throw Error(errc::duplicate_id, "leg " + quoted(to.id) + " already exists");
+      if (leg_to_call_.count(to.id))
+        throw Error(errc::duplicate_id, "leg " + quoted(to.id) + " already exists");
       Leg old = slot;
       slot = to;
       unindex_leg(call_id, old);
@@ -114,7 +116,8 @@ class CallRegistry {
     mutate([&](Changes& out) {
       const CallId call_id = call_of_leg_locked(leg_id);
       auto copy = copy_of(call_id);
-      auto it = std::find_if(copy->legs.begin(), copy->legs.end(), [&](const Leg& l) { return l.id == leg_id; });
+      auto it =
+          std::find_if(copy->legs.begin(), copy->legs.end(), [&](const Leg& l) { return l.id == leg_id; });
       Leg old = *it;
       copy->legs.erase(it);
       unindex_leg(call_id, old);
@@ -189,7 +192,8 @@ class CallRegistry {
       throw Error(errc::invalid_argument, "on-net leg " + quoted(leg.id) + " needs an extension");
   }
   static void sort_by_age(std::vector<std::shared_ptr<const Call>>& calls) {
-    std::sort(calls.begin(), calls.end(), [](const auto& a, const auto& b) { return a->sequence < b->sequence; });
+    std::sort(calls.begin(), calls.end(),
+              [](const auto& a, const auto& b) { return a->sequence < b->sequence; });
   }
 
   // Events are queued under the data lock, so queue order is change order, and
@@ -205,8 +209,6 @@ class CallRegistry {
     }
     if (ticket) dispatcher_.deliver_until(ticket);
   }
-
-
 
   std::shared_ptr<Call> copy_of(const CallId& call_id) const {
     auto it = calls_.find(call_id);

@@ -52,9 +52,8 @@ class Directory {
   void set_tenant(TenantSettings settings) {
     if (settings.name.empty()) throw Error(errc::invalid_argument, "tenant name must not be empty");
     const std::string name = settings.name;
-    change({DirectoryChange::Kind::tenant, name}, [&] {
-      tenants_[name] = std::make_shared<const TenantSettings>(std::move(settings));
-    });
+    change({DirectoryChange::Kind::tenant, name},
+           [&] { tenants_[name] = std::make_shared<const TenantSettings>(std::move(settings)); });
   }
 
   void add_site(Site site) {
@@ -236,11 +235,13 @@ class Directory {
     return std::find(list.begin(), list.end(), value) != list.end();
   }
   static bool all_digits(const std::string& text) {
-    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !text.empty() &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
   }
 
   void require_tenant(const std::string& tenant, const std::string& what) const {
-    if (!tenants_.count(tenant)) throw Error(errc::unknown_tenant, what + " names unknown tenant " + quoted(tenant));
+    if (!tenants_.count(tenant))
+      throw Error(errc::unknown_tenant, what + " names unknown tenant " + quoted(tenant));
   }
 
   void put_extension(ExtensionProfile profile, bool replace) {
@@ -288,7 +289,8 @@ class Directory {
           if (profile == extensions_.end())
             throw Error(errc::unknown_extension, what + " names unknown extension " + quoted(ext));
           if (profile->second.profile->tenant != group.tenant)
-            throw Error(errc::invalid_argument, what + " names extension " + quoted(ext) + " of another tenant");
+            throw Error(errc::invalid_argument,
+                        what + " names extension " + quoted(ext) + " of another tenant");
         }
       if (existing != groups_.end()) unindex_group(*existing->second);
       auto stored = std::make_shared<const Group>(std::move(group));
@@ -322,7 +324,7 @@ class Directory {
   std::unordered_map<std::string, Entry> extensions_;
   std::unordered_map<std::string, std::shared_ptr<const Group>> groups_;
   std::unordered_map<std::string, std::uint32_t> group_ids_;  // assigned once, never reused
-  std::map<std::size_t, std::size_t> lengths_;  // extension length -> count
+  std::map<std::size_t, std::size_t> lengths_;                // extension length -> count
   std::uint64_t version_ = 0;
   detail::ObserverList<DirectoryChange> observers_;
   detail::OrderedDispatcher<DirectoryChange> dispatcher_;  // last: built after what it reads

@@ -14,10 +14,10 @@ namespace callsup {
 
 /// What an extension is to the organisation; decides its supervision scope.
 enum class Role : std::uint8_t {
-  agent,          ///< answers calls; no scope of its own
-  supervisor,     ///< supervises the members of the groups that name it a supervisor
-  site_manager,   ///< office manager: every extension of the sites it manages
-  tenant_admin,   ///< every extension of its tenant
+  agent,         ///< answers calls; no scope of its own
+  supervisor,    ///< supervises the members of the groups that name it a supervisor
+  site_manager,  ///< office manager: every extension of the sites it manages
+  tenant_admin,  ///< every extension of its tenant
 };
 
 constexpr std::string_view to_string(Role role) noexcept {
@@ -33,8 +33,8 @@ constexpr std::string_view to_string(Role role) noexcept {
 inline Role parse_role(std::string_view text) {
   for (Role role : {Role::agent, Role::supervisor, Role::site_manager, Role::tenant_admin})
     if (to_string(role) == text) return role;
-  throw Error(errc::invalid_argument, "unknown role " + quoted(text) +
-                                          " (expected agent, supervisor, site_manager or tenant_admin)");
+  throw Error(errc::invalid_argument,
+              "unknown role " + quoted(text) + " (expected agent, supervisor, site_manager or tenant_admin)");
 }
 
 /// One extension's supervision profile.
@@ -44,17 +44,18 @@ struct ExtensionProfile {
   std::string site;  ///< empty when the tenant has no sites
   std::string display_name;
   std::vector<Role> roles;
-  bool can_supervise = false;            ///< "Can Call Spy": may start supervision at all
+  bool can_supervise = false;               ///< "Can Call Spy": may start supervision at all
   ModeSet granted_modes = ModeSet::none();  ///< modes it may use ("SPY_PERMISSION")
-  bool privacy = false;                  ///< nobody may supervise a call it is in ("DISABLE_SPY")
-  std::vector<std::string> managed_sites;  ///< site_manager: the sites in its scope
-  std::vector<std::string> allow_list;     ///< extensions it may supervise whatever its role
+  bool privacy = false;                     ///< nobody may supervise a call it is in ("DISABLE_SPY")
+  std::vector<std::string> managed_sites;   ///< site_manager: the sites in its scope
+  std::vector<std::string> allow_list;      ///< extensions it may supervise whatever its role
 
   bool has_role(Role role) const noexcept {
     return std::find(roles.begin(), roles.end(), role) != roles.end();
   }
   bool manages_site(std::string_view name) const noexcept {
-    return !name.empty() && std::find(managed_sites.begin(), managed_sites.end(), name) != managed_sites.end();
+    return !name.empty() &&
+           std::find(managed_sites.begin(), managed_sites.end(), name) != managed_sites.end();
   }
   bool allows(std::string_view target) const noexcept {
     return std::find(allow_list.begin(), allow_list.end(), target) != allow_list.end();
@@ -84,10 +85,10 @@ struct SupervisionLimits {
 /// Tenant-wide switches.
 struct TenantSettings {
   std::string name;
-  bool supervision_enabled = true;           ///< "Supervision allowed"
+  bool supervision_enabled = true;                ///< "Supervision allowed"
   std::string feature_code_plan = "portaswitch";  ///< name of the plan its phones dial
   SupervisionLimits limits;
-  bool bridged_only = false;          ///< supervise only calls whose media is bridged
+  bool bridged_only = false;           ///< supervise only calls whose media is bridged
   bool whisper_topology_rule = false;  ///< whisper only from an on-net agent to an off-net customer
 };
 

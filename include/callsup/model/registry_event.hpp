@@ -36,9 +36,9 @@ constexpr std::string_view to_string(RegistryEventKind kind) noexcept {
 struct RegistryEvent {
   RegistryEventKind kind{};
   std::shared_ptr<const Call> call;
-  LegId leg_id;      ///< the leg concerned, when any
-  LegId new_leg_id;  ///< leg_transferred: the leg that took over
-  Leg removed_leg;   ///< leg_removed / leg_transferred: the leg that left, as it was
+  LegId leg_id;                            ///< the leg concerned, when any
+  LegId new_leg_id;                        ///< leg_transferred: the leg that took over
+  Leg removed_leg;                         ///< leg_removed / leg_transferred: the leg that left, as it was
   LegState old_state = LegState::ringing;  ///< leg_state_changed: the state before
 };
 

@@ -29,10 +29,12 @@ class AllOfPolicy final : public PermissionPolicy {
       : policies_(std::move(policies)) {
     if (policies_.empty()) throw Error(errc::invalid_argument, "AllOfPolicy needs at least one policy");
     for (std::size_t i = 0; i < policies_.size(); ++i)
-      if (!policies_[i]) throw Error(errc::invalid_argument, "AllOfPolicy: policy #" + std::to_string(i) + " is null");
+      if (!policies_[i])
+        throw Error(errc::invalid_argument, "AllOfPolicy: policy #" + std::to_string(i) + " is null");
   }
 
-  Decision decide(const SupervisionRequest& request, const Call& call, const Directory& directory) const override {
+  Decision decide(const SupervisionRequest& request, const Call& call,
+                  const Directory& directory) const override {
     Decision combined = Decision::allow(ModeSet::all());
     for (const auto& policy : policies_) {
       Decision decision = policy->decide(request, call, directory);

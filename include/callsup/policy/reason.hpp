@@ -29,11 +29,22 @@ enum class Reason : std::uint8_t {
   custom,                ///< a custom policy's own reason (see Decision::rule)
 };
 
-inline constexpr std::array<Reason, 16> all_reasons{
-    Reason::allowed,       Reason::supervision_disabled, Reason::unknown_supervisor, Reason::unknown_target,
-    Reason::cross_tenant,  Reason::not_a_supervisor,     Reason::self_supervision,   Reason::privacy,
-    Reason::out_of_scope,  Reason::mode_not_granted,     Reason::not_bridged,        Reason::whisper_topology,
-    Reason::supervisor_cap, Reason::barge_cap,           Reason::no_call,            Reason::custom};
+inline constexpr std::array<Reason, 16> all_reasons{Reason::allowed,
+                                                    Reason::supervision_disabled,
+                                                    Reason::unknown_supervisor,
+                                                    Reason::unknown_target,
+                                                    Reason::cross_tenant,
+                                                    Reason::not_a_supervisor,
+                                                    Reason::self_supervision,
+                                                    Reason::privacy,
+                                                    Reason::out_of_scope,
+                                                    Reason::mode_not_granted,
+                                                    Reason::not_bridged,
+                                                    Reason::whisper_topology,
+                                                    Reason::supervisor_cap,
+                                                    Reason::barge_cap,
+                                                    Reason::no_call,
+                                                    Reason::custom};
 
 constexpr std::string_view to_string(Reason reason) noexcept {
   switch (reason) {

@@ -14,8 +14,8 @@ struct SupervisionRequest {
   std::string supervisor;  ///< the supervisor's extension
   std::string target;      ///< the supervised agent's extension
   Mode mode = Mode::listen;
-  bool any_call = false;   ///< reached through a spy-all code (informative)
-  bool bridged_only = false;  ///< the session's own bridged-only option (on top of the tenant's)
+  bool any_call = false;                ///< reached through a spy-all code (informative)
+  bool bridged_only = false;            ///< the session's own bridged-only option (on top of the tenant's)
   std::uint32_t other_supervisors = 0;  ///< sessions on the call that count against the cap
   std::uint32_t other_bargers = 0;      ///< of those, the ones barging
 };

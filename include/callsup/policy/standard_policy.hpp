@@ -29,12 +29,14 @@ inline constexpr std::string_view caps = "caps";
 /// rules (target known, privacy of the target, scope) are skipped.
 class StandardPolicy final : public PermissionPolicy {
  public:
-  Decision decide(const SupervisionRequest& request, const Call& call, const Directory& directory) const override {
+  Decision decide(const SupervisionRequest& request, const Call& call,
+                  const Directory& directory) const override {
     // One shared lock and one directory version for every rule.
     return directory.read([&](const Directory::View& view) { return decide(request, call, view); });
   }
 
-  Decision decide(const SupervisionRequest& request, const Call& call, const Directory::View& directory) const {
+  Decision decide(const SupervisionRequest& request, const Call& call,
+                  const Directory::View& directory) const {
     const ExtensionProfile* supervisor = directory.find_extension(request.supervisor);
     if (!supervisor) return deny(Reason::unknown_supervisor, rules::directory);
     const ExtensionProfile* target = nullptr;
@@ -44,7 +46,8 @@ class StandardPolicy final : public PermissionPolicy {
     }
 
     const TenantSettings* tenant = directory.find_tenant(supervisor->tenant);
-    if (!tenant || !tenant->supervision_enabled) return deny(Reason::supervision_disabled, rules::tenant_enabled);
+    if (!tenant || !tenant->supervision_enabled)
+      return deny(Reason::supervision_disabled, rules::tenant_enabled);
 
     if (call.tenant != supervisor->tenant || (target && target->tenant != supervisor->tenant))
       return deny(Reason::cross_tenant, rules::same_tenant);
@@ -57,7 +60,8 @@ class StandardPolicy final : public PermissionPolicy {
     if ((target && target->privacy) || any_party_private(call, directory, request.target))
       return deny(Reason::privacy, rules::privacy);
 
-    if (target && !in_scope(*supervisor, *target, call, directory)) return deny(Reason::out_of_scope, rules::scope);
+    if (target && !in_scope(*supervisor, *target, call, directory))
+      return deny(Reason::out_of_scope, rules::scope);
 
     ModeSet modes = supervisor->granted_modes;
     if (!modes.contains(request.mode)) return deny(Reason::mode_not_granted, rules::mode_granted, modes);
@@ -115,9 +119,11 @@ class StandardPolicy final : public PermissionPolicy {
     return Decision::deny(reason, std::string(rule), modes);
   }
   // The target's own privacy was checked already: skip its legs.
-  static bool any_party_private(const Call& call, const Directory::View& directory, const std::string& target) {
+  static bool any_party_private(const Call& call, const Directory::View& directory,
+                                const std::string& target) {
     return std::any_of(call.legs.begin(), call.legs.end(), [&](const Leg& leg) {
-      if (leg.network != Network::on_net || leg.state == LegState::gone || leg.extension == target) return false;
+      if (leg.network != Network::on_net || leg.state == LegState::gone || leg.extension == target)
+        return false;
       const ExtensionProfile* profile = directory.find_extension(leg.extension);
       return profile && profile->privacy;
     });

@@ -22,8 +22,9 @@ inline void check_route_inputs(const Call& call, std::span<const SupervisorRoute
   for (const SupervisorRoute& s : supervisors) {
     if (s.supervisor_leg.empty()) throw Error(errc::invalid_argument, "supervisor leg id must not be empty");
     if (!seen.insert(s.supervisor_leg).second)
-      throw Error(errc::duplicate_id, "supervisor leg " + quoted(s.supervisor_leg) + " is already a leg of call " +
-                                          quoted(call.id) + " or another supervisor");
+      throw Error(errc::duplicate_id, "supervisor leg " + quoted(s.supervisor_leg) +
+                                          " is already a leg of call " + quoted(call.id) +
+                                          " or another supervisor");
   }
   for (const Tap& tap : taps) {
     if (tap.id.empty()) throw Error(errc::invalid_argument, "tap id must not be empty");
@@ -84,7 +85,7 @@ inline RouteSet compute_routes(const Call& call, std::span<const SupervisorRoute
     if (detail::hears_anything(*s)) {
       for (const Leg* party : parties) {
         if (!conference && !detail::direction_includes(*s, *party)) continue;
-        const Channel channel = !s->stereo ? Channel::mono
+        const Channel channel = !s->stereo                   ? Channel::mono
                                 : party->id == s->target_leg ? Channel::left
                                                              : Channel::right;
         add(party->id, s->supervisor_leg, s->gain, channel);

@@ -24,7 +24,9 @@ struct RouteSet {
                            [&](const Route& r) { return r.to == listener && r.from == source; });
     return it == routes.end() ? nullptr : &*it;
   }
-  bool hears(const LegId& listener, const LegId& source) const noexcept { return find(listener, source) != nullptr; }
+  bool hears(const LegId& listener, const LegId& source) const noexcept {
+    return find(listener, source) != nullptr;
+  }
   std::vector<LegId> sources_of(const LegId& listener) const {
     std::vector<LegId> out;
     for (const Route& r : routes)

@@ -24,10 +24,9 @@ enum class EndReason : std::uint8_t {
 };
 
 inline constexpr std::array<EndReason, 11> all_end_reasons{
-    EndReason::none,           EndReason::stopped,          EndReason::supervisor_left,
-    EndReason::target_left,    EndReason::call_ended,       EndReason::permission_lost,
-    EndReason::agent_left_barge, EndReason::taken_over,     EndReason::transferred,
-    EndReason::no_calls_left,  EndReason::shutdown};
+    EndReason::none,        EndReason::stopped,         EndReason::supervisor_left,  EndReason::target_left,
+    EndReason::call_ended,  EndReason::permission_lost, EndReason::agent_left_barge, EndReason::taken_over,
+    EndReason::transferred, EndReason::no_calls_left,   EndReason::shutdown};
 
 constexpr std::string_view to_string(EndReason reason) noexcept {
   switch (reason) {

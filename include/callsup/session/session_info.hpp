@@ -29,13 +29,13 @@ struct SessionInfo {
   std::string tenant;
   std::string supervisor;  ///< extension
   LegId supervisor_leg;
-  bool any_call = false;   ///< spy-all session: cycles over the tenant's calls
-  std::string target;      ///< agent extension (for spy-all: of the current call)
-  CallId call;             ///< empty while armed
+  bool any_call = false;  ///< spy-all session: cycles over the tenant's calls
+  std::string target;     ///< agent extension (for spy-all: of the current call)
+  CallId call;            ///< empty while armed
   LegId target_leg;
-  LegId whisper_leg;       ///< who hears the whisper (the target or the other party)
+  LegId whisper_leg;  ///< who hears the whisper (the target or the other party)
   Mode mode = Mode::listen;
-  ModeSet allowed_modes;   ///< from the last decision
+  ModeSet allowed_modes;  ///< from the last decision
   SessionOptions options;
   EndReason end_reason = EndReason::none;
   Reason end_decision = Reason::allowed;  ///< with permission_lost: the policy's reason

@@ -35,13 +35,13 @@ struct SessionOptions {
   bool announce = false;              ///< announce the target before listening (the PBX plays it)
   bool private_whisper = false;       ///< while whispering, hear nothing
   ListenDirection listen_direction = ListenDirection::both;
-  bool stereo = false;                ///< agent on the left, the rest on the right
-  int volume_step = 0;                ///< -4..+4, 3 dB per step, on what the supervisor hears
+  bool stereo = false;  ///< agent on the left, the rest on the right
+  int volume_step = 0;  ///< -4..+4, 3 dB per step, on what the supervisor hears
   AgentLeavesInBarge agent_leaves_in_barge = AgentLeavesInBarge::end_call;
-  bool notify_agent = true;           ///< tell the agent on whisper and barge (never on listen)
-  bool monitoring_tone = false;       ///< the parties hear a periodic tone while supervised
-  bool follow_on_transfer = false;    ///< stay with the customer when the agent transfers it
-  bool pre_arm = false;               ///< on an idle extension, wait for its next call
+  bool notify_agent = true;         ///< tell the agent on whisper and barge (never on listen)
+  bool monitoring_tone = false;     ///< the parties hear a periodic tone while supervised
+  bool follow_on_transfer = false;  ///< stay with the customer when the agent transfers it
+  bool pre_arm = false;             ///< on an idle extension, wait for its next call
   WhisperTo whisper_to = WhisperTo::target;
 
   /// Throws Error(invalid_argument) naming the bad value.
@@ -86,7 +86,10 @@ inline ChanSpyOptions parse_chanspy_options(std::string_view letters, SessionOpt
     case 'b': out.options.bridged_only = true; break;
     case 'q':
     case 's': out.options.announce = false; break;
-    case 'W': out.options.private_whisper = true; out.initial_mode = Mode::whisper; break;
+    case 'W':
+      out.options.private_whisper = true;
+      out.initial_mode = Mode::whisper;
+      break;
     case 'w': out.initial_mode = Mode::whisper; break;
     case 'B': out.initial_mode = Mode::barge; break;
     case 'o': out.options.listen_direction = ListenDirection::agent_only; break;
@@ -105,8 +108,8 @@ inline ChanSpyOptions parse_chanspy_options(std::string_view letters, SessionOpt
       break;
     }
     default:
-      throw Error(errc::invalid_argument, "unknown ChanSpy option " + quoted(std::string(1, letter)) + " in " +
-                                              quoted(letters));
+      throw Error(errc::invalid_argument,
+                  "unknown ChanSpy option " + quoted(std::string(1, letter)) + " in " + quoted(letters));
     }
   }
   out.options.validate();

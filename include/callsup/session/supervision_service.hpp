@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -52,10 +52,12 @@ class SupervisionService {
     config_.default_options.validate();
     // Presets are checked against the reserved codes when a tenant first uses one, so
     // reserving a preset's code only matters to tenants that dial that preset.
-    for (const auto& name : preset_names()) plans_.insert_or_assign(name, PlanEntry{DialParser(preset(name)), false});
+    for (const auto& name : preset_names())
+      plans_.insert_or_assign(name, PlanEntry{DialParser(preset(name)), false});
     for (const auto& plan : config_.plans) add_plan_locked(plan);
     if (!plans_.count(config_.default_plan))
-      throw Error(errc::invalid_plan, "default plan " + quoted(config_.default_plan) + " is not a known plan");
+      throw Error(errc::invalid_plan,
+                  "default plan " + quoted(config_.default_plan) + " is not a known plan");
     // unsubscribe() in the destructor waits for a callback under way on another thread.
     registry_subscription_ = registry_.subscribe([this](const RegistryEvent& e) { on_registry(e); });
     directory_subscription_ = directory_.subscribe([this](const DirectoryChange& c) { on_directory(c); });
@@ -102,7 +104,7 @@ class SupervisionService {
     const auto& parser = plan_locked(plan_name_of(supervisor)).parser;
     const auto request = parser.parse(dialled);
     if (!request) return {};
-    StartRequest start{supervisor_leg, supervisor, request->target, request->any_call, request->mode,
+    StartRequest start{supervisor_leg,     supervisor, request->target, request->any_call, request->mode,
                        std::move(options), {}};
     return start_and_deliver(lock, start, EventSource::dial, std::string(dialled));
   }
@@ -150,7 +152,8 @@ class SupervisionService {
   Decision switch_mode(SessionId id, Mode mode, std::optional<WhisperTo> whisper_to = std::nullopt) {
     std::unique_lock lock(mutex_);
     Session& s = live_session(id, "switch_mode");
-    Decision decision = switch_mode_locked(s, mode, whisper_to.value_or(s.info.options.whisper_to), EventSource::api);
+    Decision decision =
+        switch_mode_locked(s, mode, whisper_to.value_or(s.info.options.whisper_to), EventSource::api);
     return finish(lock, std::move(decision));
   }
 
@@ -194,8 +197,9 @@ class SupervisionService {
     if (!found) throw Error(errc::unknown_call, "no call " + quoted(call));
     if (tap.id.empty()) throw Error(errc::invalid_argument, "tap id must not be empty");
     if (id_in_use(*found, tap.id))
-      throw Error(errc::duplicate_id, "tap " + quoted(tap.id) + " reuses the id of a leg, supervisor or tap of call " +
-                                          quoted(call));
+      throw Error(
+          errc::duplicate_id,
+          "tap " + quoted(tap.id) + " reuses the id of a leg, supervisor or tap of call " + quoted(call));
     taps_[call].push_back(std::move(tap));
     mark_dirty(call);
     finish(lock, 0);
@@ -326,7 +330,8 @@ class SupervisionService {
   }
   // Reasons that refuse a mode switch without ending the session.
   static bool mode_specific(Reason reason) {
-    return reason == Reason::mode_not_granted || reason == Reason::whisper_topology || reason == Reason::barge_cap;
+    return reason == Reason::mode_not_granted || reason == Reason::whisper_topology ||
+           reason == Reason::barge_cap;
   }
 
   // --- plans ----------------------------------------------------------------------
@@ -361,13 +366,16 @@ class SupervisionService {
   }
 
   StartOutcome start_locked(const StartRequest& request, EventSource source, std::string detail) {
-    if (request.supervisor_leg.empty()) throw Error(errc::invalid_argument, "supervisor leg id must not be empty");
-    if (request.supervisor.empty()) throw Error(errc::invalid_argument, "supervisor extension must not be empty");
+    if (request.supervisor_leg.empty())
+      throw Error(errc::invalid_argument, "supervisor leg id must not be empty");
+    if (request.supervisor.empty())
+      throw Error(errc::invalid_argument, "supervisor extension must not be empty");
     if (!request.any_call && request.target.empty())
       throw Error(errc::invalid_argument, "a request needs a target extension or any_call");
     if (by_supervisor_leg_.count(request.supervisor_leg))
-      throw Error(errc::duplicate_id, "leg " + quoted(request.supervisor_leg) + " already supervises session " +
-                                          quoted(std::to_string(by_supervisor_leg_.at(request.supervisor_leg))));
+      throw Error(errc::duplicate_id,
+                  "leg " + quoted(request.supervisor_leg) + " already supervises session " +
+                      quoted(std::to_string(by_supervisor_leg_.at(request.supervisor_leg))));
     if (!request.call.empty() && !registry_.find_call(request.call))
       throw Error(errc::unknown_call, "no call " + quoted(request.call));
     SessionOptions options = request.options.value_or(config_.default_options);
@@ -388,7 +396,8 @@ class SupervisionService {
     for (const Candidate& candidate : found)
       if (id_in_use(*candidate.call, request.supervisor_leg))
         throw Error(errc::duplicate_id, "supervisor leg " + quoted(request.supervisor_leg) +
-                                            " reuses the id of a leg or tap of call " + quoted(candidate.call->id));
+                                            " reuses the id of a leg or tap of call " +
+                                            quoted(candidate.call->id));
 
     Event attempt = event_of(s.info, EventKind::attempt, source);
     attempt.session = 0;
@@ -567,7 +576,8 @@ class SupervisionService {
     if (it != sessions_.end()) return it->second;
     if (ended_.count(id))
       throw Error(errc::session_ended, std::string(operation) + ": session " + quoted(std::to_string(id)) +
-                                           " has ended (" + std::string(to_string(ended_.at(id).end_reason)) + ")");
+                                           " has ended (" + std::string(to_string(ended_.at(id).end_reason)) +
+                                           ")");
     throw Error(errc::unknown_session, std::string(operation) + ": no session " + quoted(std::to_string(id)));
   }
 
@@ -592,7 +602,8 @@ class SupervisionService {
       SessionInfo wanted = s.info;
       wanted.mode = mode;
       decision = decide_idle(wanted);
-      if (!decision.allowed && call_may_change(decision.reason)) decision = Decision::allow(decision.modes, "armed");
+      if (!decision.allowed && call_may_change(decision.reason))
+        decision = Decision::allow(decision.modes, "armed");
     }
     if (!decision.allowed) {
       if (!mode_specific(decision.reason)) {
@@ -631,7 +642,8 @@ class SupervisionService {
     auto list = candidates(s.info, {});
     const auto current = registry_.find_call(s.info.call);
     const std::uint64_t after = current ? current->sequence : 0;
-    std::stable_partition(list.begin(), list.end(), [&](const Candidate& c) { return c.call->sequence > after; });
+    std::stable_partition(list.begin(), list.end(),
+                          [&](const Candidate& c) { return c.call->sequence > after; });
     for (Candidate& c : list) {
       if (c.call->id == s.info.call) continue;
       c.decision = decide(s.info, *c.call, c.agent, s.info.mode, &s, Count::all);
@@ -642,7 +654,8 @@ class SupervisionService {
     return false;
   }
 
-  void end_session(Session& s, EndReason reason, EventSource source, Reason decision_reason = Reason::allowed) {
+  void end_session(Session& s, EndReason reason, EventSource source,
+                   Reason decision_reason = Reason::allowed) {
     s.info.state = SessionState::ended;
     s.info.end_reason = reason;
     s.info.end_decision = decision_reason;
@@ -711,16 +724,19 @@ class SupervisionService {
     if (e.kind == RegistryEventKind::call_ended) {
       for (SessionId id : session_ids([&](const Session& s) { return s.info.call == call.id; }))
         if (sessions_.count(id)) leave_call(sessions_.at(id), EndReason::call_ended, EventSource::registry);
-      for (SessionId id : session_ids([&](const Session& s) { return is_leg_of(call, s.info.supervisor_leg); }))
-        if (sessions_.count(id)) end_session(sessions_.at(id), EndReason::supervisor_left, EventSource::registry);
+      for (SessionId id :
+           session_ids([&](const Session& s) { return is_leg_of(call, s.info.supervisor_leg); }))
+        if (sessions_.count(id))
+          end_session(sessions_.at(id), EndReason::supervisor_left, EventSource::registry);
       taps_.erase(call.id);
       mark_dirty(call.id);
       finish(lock, 0, /*wait_for_other_drainer=*/false);
       return;
     }
 
-    const bool departed = e.kind == RegistryEventKind::leg_removed ||
-                          (e.kind == RegistryEventKind::leg_state_changed && leg_state(call, e.leg_id) == LegState::gone);
+    const bool departed =
+        e.kind == RegistryEventKind::leg_removed ||
+        (e.kind == RegistryEventKind::leg_state_changed && leg_state(call, e.leg_id) == LegState::gone);
     if (!e.leg_id.empty()) on_leg_change(e, call, departed);
 
     // The conversation is over when fewer than two parties remain.
@@ -759,8 +775,10 @@ class SupervisionService {
   void on_target_left(Session& s) {
     if (s.info.mode == Mode::barge) {
       const bool takeover = s.info.options.agent_leaves_in_barge == AgentLeavesInBarge::supervisor_takes_over;
-      emit(event_of(s.info, EventKind::action_requested, EventSource::registry, takeover ? "takeover" : "end_call"));
-      return end_session(s, takeover ? EndReason::taken_over : EndReason::agent_left_barge, EventSource::registry);
+      emit(event_of(s.info, EventKind::action_requested, EventSource::registry,
+                    takeover ? "takeover" : "end_call"));
+      return end_session(s, takeover ? EndReason::taken_over : EndReason::agent_left_barge,
+                         EventSource::registry);
     }
     leave_call(s, EndReason::target_left, EventSource::registry);
   }
@@ -770,7 +788,8 @@ class SupervisionService {
     if (!s.info.options.follow_on_transfer || !new_leg || new_leg->network != Network::on_net)
       return end_session(s, EndReason::transferred, EventSource::registry);
     Decision decision = decide(s.info, call, new_leg->extension, s.info.mode, &s, Count::all);
-    if (!decision.allowed) return end_session(s, EndReason::permission_lost, EventSource::registry, decision.reason);
+    if (!decision.allowed)
+      return end_session(s, EndReason::permission_lost, EventSource::registry, decision.reason);
     const std::string previous = s.info.call + "/" + s.info.target_leg;
     s.info.target = new_leg->extension;
     s.info.target_leg = new_leg->id;
@@ -852,7 +871,8 @@ class SupervisionService {
   }
 
   void mark_dirty(const CallId& call) {
-    if (!call.empty() && std::find(dirty_.begin(), dirty_.end(), call) == dirty_.end()) dirty_.push_back(call);
+    if (!call.empty() && std::find(dirty_.begin(), dirty_.end(), call) == dirty_.end())
+      dirty_.push_back(call);
   }
 
   void publish_routes() {

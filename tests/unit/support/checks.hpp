@@ -25,17 +25,17 @@ inline doctest::String toString(Channel v) { return std::string(to_string(v)).c_
 
 /// `expr` must throw callsup::Error with code `code_` and a message containing `needle_`
 /// (the bad value).
-#define CHECK_CALLSUP_ERROR(expr, code_, needle_)                                                        \
-  do {                                                                                                   \
-    try {                                                                                                \
-      (void)(expr);                                                                                      \
-      FAIL_CHECK("no callsup::Error from: " #expr);                                                      \
-    } catch (const ::callsup::Error& error_) {                                                           \
-      INFO("what(): " << error_.what());                                                                 \
-      CHECK_MESSAGE(error_.code() == (code_), "got " << ::callsup::to_string(error_.code()));           \
-      CHECK_MESSAGE(std::string(error_.what()).find(needle_) != std::string::npos,                       \
-                    "message '" << error_.what() << "' does not name " << (needle_));                    \
-    } catch (const std::exception& other_) {                                                             \
-      FAIL_CHECK("not a callsup::Error from " #expr ": " << other_.what());                              \
-    }                                                                                                    \
+#define CHECK_CALLSUP_ERROR(expr, code_, needle_)                                             \
+  do {                                                                                        \
+    try {                                                                                     \
+      (void)(expr);                                                                           \
+      FAIL_CHECK("no callsup::Error from: " #expr);                                           \
+    } catch (const ::callsup::Error& error_) {                                                \
+      INFO("what(): " << error_.what());                                                      \
+      CHECK_MESSAGE(error_.code() == (code_), "got " << ::callsup::to_string(error_.code())); \
+      CHECK_MESSAGE(std::string(error_.what()).find(needle_) != std::string::npos,            \
+                    "message '" << error_.what() << "' does not name " << (needle_));         \
+    } catch (const std::exception& other_) {                                                  \
+      FAIL_CHECK("not a callsup::Error from " #expr ": " << other_.what());                   \
+    }                                                                                         \
   } while (false)

@@ -81,8 +81,8 @@ struct World {
     registry.bridge(id);
   }
   /// An internal call between two extensions, both up and bridged.
-  void internal_call(const std::string& id, const std::string& a, const std::string& a_leg, const std::string& b,
-                     const std::string& b_leg, const std::string& tenant = "acme") {
+  void internal_call(const std::string& id, const std::string& a, const std::string& a_leg,
+                     const std::string& b, const std::string& b_leg, const std::string& tenant = "acme") {
     registry.add_call(id, tenant);
     registry.add_leg(id, Leg::on_net(a_leg, a, LegState::up));
     registry.add_leg(id, Leg::on_net(b_leg, b, LegState::up));
