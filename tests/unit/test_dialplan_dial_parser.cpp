@@ -5,19 +5,12 @@
 #include "callsup/dialplan/dial_parser.hpp"
 #include "callsup/dialplan/presets.hpp"
 
+#include "support/custom_plan.hpp"
+
 using namespace callsup;
+using callsup::testing::custom_plan;
 
 namespace {
-
-FeatureCodePlan custom_plan() {
-  FeatureCodePlan plan;
-  plan.name = "custom";
-  plan.dial_codes = {{"*21", Mode::listen}, {"*22", Mode::whisper}, {"*23", Mode::barge}};
-  plan.dtmf_codes = {{"1", DtmfCommand::switch_to(Mode::listen)},
-                     {"2", DtmfCommand::switch_to(Mode::whisper)},
-                     {"3", DtmfCommand::switch_to(Mode::barge)}};
-  return plan;
-}
 
 /// parse() must throw malformed_dial_string whose message names the dialled string.
 void check_malformed(const DialParser& parser, const std::string& dialled) {

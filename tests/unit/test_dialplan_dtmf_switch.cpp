@@ -7,21 +7,14 @@
 #include "callsup/dialplan/dtmf_switch.hpp"
 #include "callsup/dialplan/presets.hpp"
 
+#include "support/custom_plan.hpp"
+
 using namespace callsup;
+using callsup::testing::custom_plan;
 using namespace std::chrono_literals;
 using Kind = DtmfResult::Kind;
 
 namespace {
-
-FeatureCodePlan custom_plan() {
-  FeatureCodePlan plan;
-  plan.name = "custom";
-  plan.dial_codes = {{"*21", Mode::listen}, {"*22", Mode::whisper}, {"*23", Mode::barge}};
-  plan.dtmf_codes = {{"1", DtmfCommand::switch_to(Mode::listen)},
-                     {"2", DtmfCommand::switch_to(Mode::whisper)},
-                     {"3", DtmfCommand::switch_to(Mode::barge)}};
-  return plan;
-}
 
 void check_result(const DtmfResult& result, Kind kind, const std::string& digits) {
   CHECK(to_string(result.kind) == to_string(kind));

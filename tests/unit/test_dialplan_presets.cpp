@@ -114,18 +114,23 @@ TEST_CASE("dialplan presets: portaswitch table") {
   CHECK(dtmf_digits(plan) == std::vector<std::string>{"0", "1", "2", "#"});  // no next-target key
 }
 
-TEST_CASE("dialplan presets: star91 table") {
-  const auto plan = star91_plan();
-  check_dial(plan, "*91744", Mode::listen, "744");
-  check_dial(plan, "*92744", Mode::whisper, "744");
-  check_dial(plan, "*93744", Mode::barge, "744");
-  CHECK(plan.spy_any_code.empty());
+// Asterisk ChanSpy's keys, shared by star91, tronic and asterisk_chanspy: exactly these.
+static void check_chanspy_keys(const FeatureCodePlan& plan) {
   check_dtmf(plan, "4", cmd_listen);
   check_dtmf(plan, "5", cmd_whisper);
   check_dtmf(plan, "6", cmd_barge);
   check_dtmf(plan, "*", cmd_next);
   check_dtmf(plan, "#", cmd_leave);
   CHECK(dtmf_digits(plan).size() == 5);
+}
+
+TEST_CASE("dialplan presets: star91 table") {
+  const auto plan = star91_plan();
+  check_dial(plan, "*91744", Mode::listen, "744");
+  check_dial(plan, "*92744", Mode::whisper, "744");
+  check_dial(plan, "*93744", Mode::barge, "744");
+  CHECK(plan.spy_any_code.empty());
+  check_chanspy_keys(plan);
 }
 
 TEST_CASE("dialplan presets: stratus table") {
@@ -144,24 +149,14 @@ TEST_CASE("dialplan presets: tronic table") {
   const auto plan = tronic_plan();
   check_dial(plan, "*95103", Mode::listen, "103");
   check_any(plan, "*95", Mode::listen);
-  check_dtmf(plan, "4", cmd_listen);
-  check_dtmf(plan, "5", cmd_whisper);
-  check_dtmf(plan, "6", cmd_barge);
-  check_dtmf(plan, "*", cmd_next);
-  check_dtmf(plan, "#", cmd_leave);
-  CHECK(dtmf_digits(plan).size() == 5);
+  check_chanspy_keys(plan);
 }
 
 TEST_CASE("dialplan presets: asterisk_chanspy table") {
   const auto plan = asterisk_chanspy_plan();
   check_dial(plan, "5551001", Mode::listen, "1001");
   check_any(plan, "555", Mode::listen);
-  check_dtmf(plan, "4", cmd_listen);
-  check_dtmf(plan, "5", cmd_whisper);
-  check_dtmf(plan, "6", cmd_barge);
-  check_dtmf(plan, "*", cmd_next);
-  check_dtmf(plan, "#", cmd_leave);
-  CHECK(dtmf_digits(plan).size() == 5);
+  check_chanspy_keys(plan);
 }
 
 TEST_CASE("dialplan presets: freeswitch_eavesdrop table") {

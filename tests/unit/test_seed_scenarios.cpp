@@ -1,6 +1,7 @@
 // The seed examples, one scenario each, in the seeds' own terms.
 #include <doctest/doctest.h>
 
+#include "support/custom_plan.hpp"
 #include "support/world.hpp"
 
 using namespace callsup;
@@ -72,12 +73,7 @@ TEST_CASE("seed a: hunt-group supervisor dials *90744, whispers with 1, barges w
 }
 
 TEST_CASE("seed b: custom codes *21/*22/*23 with DTMF 1/2/3; a plan using reserved *90 is rejected") {
-  FeatureCodePlan custom;
-  custom.name = "custom";
-  custom.dial_codes = {{"*21", Mode::listen}, {"*22", Mode::whisper}, {"*23", Mode::barge}};
-  custom.dtmf_codes = {{"1", DtmfCommand::switch_to(Mode::listen)},
-                       {"2", DtmfCommand::switch_to(Mode::whisper)},
-                       {"3", DtmfCommand::switch_to(Mode::barge)}};
+  const FeatureCodePlan custom = custom_plan();
   ServiceConfig config;
   config.plans = {custom};
   config.reserved_codes = {"*90", "*72"};

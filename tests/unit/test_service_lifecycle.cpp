@@ -120,17 +120,21 @@ TEST_CASE("lifecycle: a directory change that keeps the right keeps the session"
 
 TEST_CASE("lifecycle: armed sessions are re-checked on directory changes too") {
   Acme w;
+  // Supervisor 700 loses "can supervise"; the armed session must end for that reason.
+  auto revoke_and_expect_end = [&](SessionId session) {
+    ExtensionProfile p = supervisor("700");
+    p.can_supervise = false;
+    w.directory.update_extension(p);
+    CHECK(w.info(session).state == SessionState::ended);
+    CHECK(w.info(session).end_reason == EndReason::permission_lost);
+    CHECK(w.info(session).end_decision == Reason::not_a_supervisor);
+  };
   SUBCASE("a pre-armed session whose supervisor loses can_supervise ends") {
     SessionOptions o;
     o.pre_arm = true;
     const StartOutcome out = w.service->dial("sup700", "700", "*90744", o);
     REQUIRE(out.status == StartOutcome::Status::armed);
-    ExtensionProfile p = supervisor("700");
-    p.can_supervise = false;
-    w.directory.update_extension(p);
-    CHECK(w.info(out.session).state == SessionState::ended);
-    CHECK(w.info(out.session).end_reason == EndReason::permission_lost);
-    CHECK(w.info(out.session).end_decision == Reason::not_a_supervisor);
+    revoke_and_expect_end(out.session);
   }
   SUBCASE("an armed spy-all session whose supervisor loses can_supervise ends") {
     // DESIGN: "Decisions are re-checked ... when the directory changes; a session that
@@ -140,12 +144,7 @@ TEST_CASE("lifecycle: armed sessions are re-checked on directory changes too") {
     o.stop_when_none_left = false;
     const StartOutcome out = w.service->start({"sup700", "700", "", true, Mode::listen, o, {}});
     REQUIRE(out.status == StartOutcome::Status::armed);
-    ExtensionProfile p = supervisor("700");
-    p.can_supervise = false;
-    w.directory.update_extension(p);
-    CHECK(w.info(out.session).state == SessionState::ended);
-    CHECK(w.info(out.session).end_reason == EndReason::permission_lost);
-    CHECK(w.info(out.session).end_decision == Reason::not_a_supervisor);
+    revoke_and_expect_end(out.session);
   }
 }
 

@@ -12,8 +12,10 @@
 #include "callsup/policy/standard_policy.hpp"
 
 #include "support/checks.hpp"
+#include "support/world.hpp"
 
 using namespace callsup;
+using callsup::testing::agent;
 
 // A decision denied for `expected_reason` by rule `expected_rule`.
 #define CHECK_DENIED(decision_expr, expected_reason, expected_rule)                                       \
@@ -50,19 +52,9 @@ namespace {
 //   905 tenant admin granted listen only 906 supervisor of queue "billing" (no members)
 //   907 tenant admin granted {listen, barge}
 //   500 agent of "other"                 590 tenant admin of "other"
-ExtensionProfile profile(const std::string& ext, const std::string& site = {},
-                         const std::string& tenant = "acme") {
-  ExtensionProfile p;
-  p.extension = ext;
-  p.tenant = tenant;
-  p.site = site;
-  p.roles = {Role::agent};
-  return p;
-}
-
 ExtensionProfile boss(const std::string& ext, Role role, ModeSet modes = ModeSet::all(),
                       const std::string& tenant = "acme") {
-  ExtensionProfile p = profile(ext, {}, tenant);
+  ExtensionProfile p = agent(ext, tenant);
   p.roles = {role};
   p.can_supervise = true;
   p.granted_modes = modes;
@@ -86,14 +78,14 @@ std::unique_ptr<Directory> make_directory(const std::function<void(TenantSetting
   d->add_site({"hq", "acme"});
   d->add_site({"branch", "acme"});
 
-  d->add_extension(profile("100", "hq"));
-  d->add_extension(profile("101", "branch"));
-  d->add_extension(profile("102", "hq"));
-  d->add_extension(profile("103"));
-  auto private_agent = profile("110", "hq");
+  d->add_extension(agent("100", "acme", "hq"));
+  d->add_extension(agent("101", "acme", "branch"));
+  d->add_extension(agent("102", "acme", "hq"));
+  d->add_extension(agent("103"));
+  auto private_agent = agent("110", "acme", "hq");
   private_agent.privacy = true;
   d->add_extension(private_agent);
-  auto private_agent2 = profile("111", "hq");
+  auto private_agent2 = agent("111", "acme", "hq");
   private_agent2.privacy = true;
   d->add_extension(private_agent2);
 
@@ -112,7 +104,7 @@ std::unique_ptr<Directory> make_directory(const std::function<void(TenantSetting
   d->add_extension(boss("906", Role::supervisor));
   d->add_extension(boss("907", Role::tenant_admin, ModeSet{Mode::listen, Mode::barge}));
 
-  d->add_extension(profile("500", {}, "other"));
+  d->add_extension(agent("500", "other"));
   d->add_extension(boss("590", Role::tenant_admin, ModeSet::all(), "other"));
 
   d->add_group({"sales", "acme", {"100"}, {"900"}});
