@@ -6,6 +6,13 @@
 #include "callsup/mode.hpp"
 #include "callsup/model/call_registry.hpp"
 #include "callsup/model/directory.hpp"
+#ifndef CONSUMER_CORE_ONLY
+#include <cstdint>
+#include <vector>
+
+#include "callsup/media/sdes.hpp"
+#include "callsup/media/srtp.hpp"
+#endif
 
 #ifndef CONSUMER_TARGET
 #define CONSUMER_TARGET "callsup (pkg-config)"
@@ -73,6 +80,30 @@ int main() {
   expect(found && found->granted_modes.contains(Mode::whisper) && !found->granted_modes.contains(Mode::barge),
          "extension 700 is granted listen and whisper only");
   expect(directory.find_extension("701") == nullptr, "extension 701 is unknown");
+
+#ifndef CONSUMER_CORE_ONLY
+  // The compiled media part: SDES keys (OpenSSL's RAND_bytes) and an SRTP round trip, so
+  // that the link really needs libsrtp2 and libcrypto as the installed package provides them.
+  const callsup::SrtpBackend backend = callsup::srtp_backend();
+  std::cout << CONSUMER_TARGET << ": SRTP by " << backend.library << ", " << backend.crypto << '\n';
+  expect(backend.library.rfind("libsrtp2", 0) == 0, "srtp_backend() names libsrtp2");
+  const callsup::SdesCrypto offer = callsup::make_sdes_crypto(callsup::SrtpSuite::aes_cm_128_hmac_sha1_80);
+  const callsup::SdesCrypto answer = callsup::parse_sdes_crypto(callsup::format_sdes_crypto(offer));
+  expect(answer == offer, "a=crypto survives format and parse");
+  callsup::SrtpContext sender(callsup::SrtpContext::Direction::outbound, callsup::key_material(offer));
+  callsup::SrtpContext receiver(callsup::SrtpContext::Direction::inbound, callsup::key_material(answer));
+  std::vector<std::uint8_t> packet{0x80, 0, 0, 1, 0, 0, 0, 160, 0, 0, 0, 42};
+  packet.resize(packet.size() + 160, 0xD5);
+  const std::vector<std::uint8_t> rtp = packet;
+  std::size_t length = packet.size();
+  packet.resize(length + callsup::srtp_max_trailer);
+  expect(sender.protect(packet, length) == callsup::SrtpStatus::ok && length == rtp.size() + 10,
+         "SRTP protect adds an 80-bit tag");
+  expect(receiver.unprotect(packet, length) == callsup::SrtpStatus::ok && length == rtp.size() &&
+             std::vector<std::uint8_t>(packet.begin(),
+                                       packet.begin() + static_cast<std::ptrdiff_t>(length)) == rtp,
+         "SRTP unprotect gives the packet back");
+#endif
 
   if (failures != 0) {
     std::cerr << CONSUMER_TARGET << ": " << failures << " check(s) failed\n";
