@@ -1,0 +1,31 @@
+// callsup: what a media engine did, summed over its threads.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace callsup {
+
+/// One engine thread's figures.
+struct EngineThreadStats {
+  std::uint64_t calls = 0;            ///< calls with routes on this thread
+  std::uint64_t legs = 0;             ///< endpoints on this thread
+  std::uint64_t ticks = 0;            ///< ticks run
+  std::uint64_t missed_ticks = 0;     ///< ticks that started after the next one was due
+  std::uint64_t packets_in = 0;       ///< datagrams read (all sockets of the thread)
+  std::uint64_t packets_out = 0;      ///< datagrams sent
+  std::uint64_t unknown_source = 0;   ///< datagrams on the shared socket that matched no leg
+  std::uint64_t receive_batches = 0;  ///< recvmmsg calls that returned data
+  std::uint64_t send_batches = 0;     ///< sendmmsg calls
+  double cpu_seconds = 0;           ///< user + system time of this thread (0 on an executor it does not own)
+  double tick_lateness_p99_ms = 0;  ///< how late ticks start after their due time, 99th percentile
+  double latency_p99_ms = 0;        ///< packet received -> the mix containing it sent, 99th percentile
+};
+
+/// Totals over the engine's threads (percentiles: the worst thread).
+struct EngineStats {
+  EngineThreadStats total;
+  std::vector<EngineThreadStats> threads;
+};
+
+}  // namespace callsup

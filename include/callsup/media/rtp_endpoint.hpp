@@ -1,0 +1,49 @@
+// callsup: the integrator's handle on one leg's RTP endpoint inside a MediaEngine.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "callsup/media/endpoint_config.hpp"
+#include "callsup/media/endpoint_stats.hpp"
+#include "callsup/media/socket_address.hpp"
+#include "callsup/model/leg.hpp"
+
+namespace callsup {
+
+namespace detail {
+class LegMedia;
+}
+
+/// One leg's RTP/SRTP endpoint: made by `MediaEngine::add_endpoint`, run by one engine thread.
+/// Every method is safe to call from any thread; none waits for the media thread.
+class RtpEndpoint {
+ public:
+  explicit RtpEndpoint(std::shared_ptr<detail::LegMedia> media) : media_(std::move(media)) {}
+
+  const LegId& leg() const noexcept;
+  /// The call whose media thread runs this endpoint (see MediaEngine::add_endpoint).
+  const CallId& media_group() const noexcept;
+  /// Where the peer must send: the engine thread's shared socket or the leg's own.
+  SocketAddress local_address() const;
+  /// The peer we send to: signalled, or learnt from its first packet; nullopt until known.
+  std::optional<SocketAddress> remote() const;
+  /// Our SSRC towards the peer.
+  std::uint32_t ssrc() const noexcept;
+  const EndpointConfig& config() const noexcept;
+  /// Counters so far (a consistent-enough snapshot: each counter is read atomically).
+  EndpointStats stats() const noexcept;
+  /// Sends RFC 4733 digits ("1", "*81") to the peer, one after another. Throws
+  /// Error(invalid_argument) naming a character that is not a DTMF digit, or when the leg has
+  /// no telephone-event payload type.
+  void send_dtmf(std::string_view digits, int duration_ms = 100);
+  /// False once the endpoint was removed from its engine (or the engine stopped).
+  bool attached() const noexcept;
+
+ private:
+  std::shared_ptr<detail::LegMedia> media_;
+};
+
+}  // namespace callsup

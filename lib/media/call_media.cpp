@@ -1,0 +1,205 @@
+// callsup (internal): a call's tick: forward, decode, mix, tone, encode, queue.
+#include "media/engine/call_media.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "media/engine/dedicated_socket.hpp"
+
+namespace callsup::detail {
+namespace {
+
+using Kind = JitterBuffer::Frame::Kind;
+
+int fd_of(const TickContext& context, const LegMedia& leg) noexcept {
+  return leg.socket != nullptr ? leg.socket->fd() : context.shared_fd;
+}
+
+}  // namespace
+
+bool CallMedia::tick(TickContext& context) noexcept {
+  if (auto fresh = mailbox_->take()) {
+    routes_ = std::move(fresh);
+    try {
+      context.mixer.on_routes(*routes_);
+    } catch (...) {
+      // A backend's failure must not stop the media of other calls; the routes still apply.
+    }
+    ended_ = routes_->ended;
+    dirty_ = true;
+  }
+  if (ended_) {
+    for (LegMedia* leg : slot_legs_) leg->in_call = false;
+    return false;
+  }
+  if (dirty_) {
+    try {
+      compile(context);
+    } catch (...) {
+      plan_ = {};  // out of memory while compiling: carry no audio rather than stale pointers
+      slot_legs_.clear();
+    }
+    dirty_ = false;
+  }
+  if (!plan_.listeners.empty() && context.mixer.mixes_audio()) mix_and_send(context);
+  if (tone_) tone_->advance(mix_samples_);
+  return true;
+}
+
+void CallMedia::compile(TickContext& context) {
+  for (LegMedia* leg : slot_legs_) leg->in_call = false;
+  named_legs_.clear();
+  slot_legs_.clear();
+  if (!routes_) return;
+  std::set<LegId> named;
+  for (const Route& r : routes_->routes) {
+    named.insert(r.from);
+    named.insert(r.to);
+  }
+  for (const LegId& id : routes_->tone_listeners) named.insert(id);
+  named_legs_.assign(named.begin(), named.end());
+  std::vector<LegId> slots;
+  for (const LegId& id : named_legs_) {
+    auto found = context.legs.find(id);
+    if (found == context.legs.end()) continue;
+    slots.push_back(id);
+    slot_legs_.push_back(found->second);
+    found->second->in_call = true;
+  }
+  plan_ = compile_mix_plan(routes_, slots);
+  mix_rate_ = 8000;
+  for (LegMedia* leg : slot_legs_) mix_rate_ = std::max(mix_rate_, leg->codec().clock_rate());
+  mix_samples_ = static_cast<std::size_t>(mix_rate_) * static_cast<std::size_t>(context.ptime_ms) / 1000;
+  for (LegMedia* leg : slot_legs_) {
+    const int rate = leg->codec().clock_rate();
+    if (rate == mix_rate_) {
+      leg->to_mix.reset();
+      leg->from_mix.reset();
+    } else {
+      if (!leg->to_mix || leg->to_mix->output_rate() != mix_rate_)
+        leg->to_mix = std::make_unique<Resampler>(rate, mix_rate_);
+      if (!leg->from_mix || leg->from_mix->input_rate() != mix_rate_)
+        leg->from_mix = std::make_unique<Resampler>(mix_rate_, rate, leg->codec().channels());
+    }
+    leg->mix_in.assign(mix_samples_, 0);
+  }
+  const std::size_t n = slot_legs_.size();
+  output_storage_.assign(n * 2 * mix_samples_, 0);
+  scratch_.assign(2 * mix_samples_ * 2 + 64, 0);
+  inputs_.assign(n, nullptr);
+  outputs_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) outputs_[i] = output_storage_.data() + i * 2 * mix_samples_;
+  skip_.assign(n, 0);
+  produced_.assign(n, 0);
+  needed_.assign(n, 0);
+  const bool any_tone =
+      std::any_of(plan_.hears_tone.begin(), plan_.hears_tone.end(), [](std::uint8_t t) { return t != 0; });
+  if (!any_tone) {
+    tone_.reset();
+  } else if (!tone_) {
+    tone_.emplace(context.tone, mix_rate_);  // monitoring starts now: the first beep now
+  }
+}
+
+const std::int16_t* CallMedia::input_at_mix_rate(LegMedia& leg) noexcept {
+  std::span<std::int16_t> pcm = leg.pcm();
+  const int channels = leg.codec().channels();
+  if (channels == 2) {  // the mixer takes mono sources
+    for (std::size_t i = 0; i < pcm.size() / 2; ++i)
+      pcm[i] = static_cast<std::int16_t>((pcm[2 * i] + pcm[2 * i + 1]) / 2);
+    pcm = pcm.first(pcm.size() / 2);
+  }
+  if (!leg.to_mix) return pcm.data();
+  const std::size_t n = leg.to_mix->process(pcm, leg.mix_in);
+  std::fill(leg.mix_in.begin() + static_cast<std::ptrdiff_t>(std::min(n, leg.mix_in.size())),
+            leg.mix_in.end(), std::int16_t{0});
+  return leg.mix_in.data();
+}
+
+void CallMedia::mix_and_send(TickContext& context) noexcept {
+  const std::size_t n = slot_legs_.size();
+  std::fill(inputs_.begin(), inputs_.end(), nullptr);
+  std::fill(skip_.begin(), skip_.end(), std::uint8_t{0});
+  std::fill(produced_.begin(), produced_.end(), std::uint8_t{0});
+  std::fill(needed_.begin(), needed_.end(), std::uint8_t{0});
+  const bool tone_now = tone_ && tone_->sounding(mix_samples_);
+  bool any_mix = false;
+  for (const MixListener& listener : plan_.listeners) {
+    LegMedia& out = *slot_legs_[listener.slot];
+    const bool toned = tone_now && plan_.hears_tone[listener.slot] != 0;
+    if (listener.unity_single && !toned) {
+      LegMedia& source = *slot_legs_[listener.sources.front().slot];
+      if (source.same_format(out)) {
+        // A relay: the frame goes out as received (or not at all when the source has none).
+        skip_[listener.slot] = 1;
+        if (source.frame().kind == Kind::audio) {
+          send(context, out, out.build_audio(source.frame().payload));
+          context.played_arrivals.push_back(source.arrival_ns(source.frame().sequence));
+        }
+        continue;
+      }
+    }
+    any_mix = true;
+    for (const MixSource& s : listener.sources) needed_[s.slot] = 1;
+  }
+  if (!any_mix) return;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (needed_[i] == 0) continue;
+    LegMedia& leg = *slot_legs_[i];
+    if (!leg.decode_frame()) continue;
+    inputs_[i] = input_at_mix_rate(leg);
+    if (leg.frame().kind == Kind::audio)
+      context.played_arrivals.push_back(leg.arrival_ns(leg.frame().sequence));
+  }
+  MixFrames frames;
+  frames.samples = mix_samples_;
+  frames.inputs = inputs_;
+  frames.outputs = outputs_;
+  frames.skip = skip_;
+  frames.produced = produced_;
+  context.mixer.mix(plan_, frames);
+  for (const MixListener& listener : plan_.listeners) {
+    if (skip_[listener.slot] != 0 || produced_[listener.slot] == 0) continue;
+    const int channels = produced_[listener.slot] == 2 ? 2 : 1;
+    std::int16_t* mixed = outputs_[listener.slot];
+    if (tone_now && plan_.hears_tone[listener.slot] != 0)
+      tone_->add_to(std::span<std::int16_t>(mixed, mix_samples_ * static_cast<std::size_t>(channels)),
+                    channels);
+    send_mixed(context, *slot_legs_[listener.slot], mixed, channels);
+  }
+}
+
+void CallMedia::send_mixed(TickContext& context, LegMedia& leg, std::int16_t* mixed, int channels) noexcept {
+  const int leg_channels = leg.codec().channels();
+  std::span<const std::int16_t> pcm(mixed, mix_samples_ * static_cast<std::size_t>(channels));
+  if (channels != leg_channels) {
+    // Stereo for a mono codec: the two sides summed; mono for a stereo codec: both sides alike.
+    std::int16_t* shaped = scratch_.data();
+    for (std::size_t i = 0; i < mix_samples_; ++i) {
+      if (channels == 2) {
+        shaped[i] = static_cast<std::int16_t>(std::clamp(mixed[2 * i] + mixed[2 * i + 1], -32768, 32767));
+      } else {
+        shaped[2 * i] = shaped[2 * i + 1] = mixed[i];
+      }
+    }
+    pcm = {shaped, mix_samples_ * static_cast<std::size_t>(leg_channels)};
+  }
+  if (leg.from_mix) {
+    std::span<std::int16_t> resampled = leg.pcm();
+    const std::size_t n = leg.from_mix->process(pcm, resampled);
+    std::fill(resampled.begin() + static_cast<std::ptrdiff_t>(std::min(n, resampled.size())), resampled.end(),
+              std::int16_t{0});
+    pcm = resampled;
+  }
+  send(context, leg, leg.encode_and_build(pcm));
+}
+
+void CallMedia::send(TickContext& context, LegMedia& leg, std::size_t length) noexcept {
+  if (length == 0 || !leg.has_remote()) return;
+  context.batch.add(fd_of(context, leg), leg.audio_out().first(length), leg.remote_address());
+  leg.sent_audio = true;
+  leg.counters.packets_out.add();
+  leg.counters.bytes_out.add(length);
+}
+
+}  // namespace callsup::detail

@@ -1,0 +1,69 @@
+// callsup (internal): one call's mixing state on its media thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "callsup/media/mix_plan.hpp"
+#include "callsup/media/mixer_backend.hpp"
+#include "callsup/media/monitoring_tone.hpp"
+#include "media/engine/leg_media.hpp"
+#include "media/engine/route_mailbox.hpp"
+#include "media/engine/udp_io.hpp"
+
+namespace callsup::detail {
+
+/// What a call's tick needs from its thread.
+struct TickContext {
+  MixerBackend& mixer;
+  SendBatch& batch;
+  std::vector<std::int64_t>& played_arrivals;  ///< arrival times of frames sent on this tick
+  int ptime_ms;
+  const MonitoringToneConfig& tone;
+  int shared_fd;
+  const std::unordered_map<LegId, LegMedia*>& legs;  ///< every leg on this thread
+};
+
+/// A call's routes as compiled for its legs, and the buffers of one tick. Lives on one thread.
+class CallMedia {
+ public:
+  explicit CallMedia(std::shared_ptr<RouteMailbox> mailbox) : mailbox_(std::move(mailbox)) {}
+
+  /// Picks up new routes (from the mailbox), recompiles when legs changed, mixes and queues this
+  /// tick's packets. Returns false when the call has ended and can be dropped.
+  bool tick(TickContext& context) noexcept;
+  /// A leg this call's routes name was attached or detached: recompile before the next tick.
+  void mark_dirty() noexcept { dirty_ = true; }
+  const RouteSet* routes() const noexcept { return routes_.get(); }
+  /// Legs named by the applied routes (attached or not), to find the calls a leg change affects.
+  const std::vector<LegId>& named_legs() const noexcept { return named_legs_; }
+  std::size_t slot_count() const noexcept { return slot_legs_.size(); }
+
+ private:
+  void compile(TickContext& context);
+  void mix_and_send(TickContext& context) noexcept;
+  const std::int16_t* input_at_mix_rate(LegMedia& leg) noexcept;
+  void send_mixed(TickContext& context, LegMedia& leg, std::int16_t* mixed, int channels) noexcept;
+  void send(TickContext& context, LegMedia& leg, std::size_t length) noexcept;
+
+  std::shared_ptr<RouteMailbox> mailbox_;
+  std::shared_ptr<const RouteSet> routes_;
+  bool dirty_ = false;
+  bool ended_ = false;
+  MixPlan plan_;
+  std::vector<LegId> named_legs_;
+  std::vector<LegMedia*> slot_legs_;
+  int mix_rate_ = 8000;
+  std::size_t mix_samples_ = 160;
+  std::optional<MonitoringTone> tone_;
+  std::vector<const std::int16_t*> inputs_;
+  std::vector<std::int16_t*> outputs_;
+  std::vector<std::uint8_t> skip_, produced_, needed_;
+  std::vector<std::int16_t> output_storage_;
+  std::vector<std::int16_t> scratch_;  ///< channel and rate conversion of one output
+};
+
+}  // namespace callsup::detail

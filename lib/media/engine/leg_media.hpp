@@ -1,0 +1,148 @@
+// callsup (internal): everything the media plane keeps for one leg.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "callsup/media/codec.hpp"
+#include "callsup/media/dtmf_receiver.hpp"
+#include "callsup/media/dtmf_sender.hpp"
+#include "callsup/media/endpoint_config.hpp"
+#include "callsup/media/endpoint_stats.hpp"
+#include "callsup/media/jitter_buffer.hpp"
+#include "callsup/media/loss_concealer.hpp"
+#include "callsup/media/resampler.hpp"
+#include "callsup/media/srtp.hpp"
+#include "callsup/model/leg.hpp"
+#include "media/engine/counter.hpp"
+#include "media/engine/peer_address.hpp"
+
+namespace callsup::detail {
+
+class DedicatedSocket;
+
+/// What happened to one received datagram (for the engine's bookkeeping).
+struct ReceiveOutcome {
+  bool accepted = false;      ///< counted as this leg's packet
+  bool relatched = false;     ///< the peer address changed: demultiplexing must follow
+  bool new_ssrc = false;      ///< the peer's SSRC changed (or was learnt): likewise
+  std::optional<char> digit;  ///< an RFC 4733 digit started
+};
+
+/// One leg's media state. Identity and config are immutable; the `media thread` part is touched
+/// only by the engine thread that owns the leg; counters and `remote_text` are read by anyone.
+class LegMedia {
+ public:
+  LegMedia(CallId media_group, LegId leg, EndpointConfig config, int ptime_ms, std::size_t jitter_depth);
+  LegMedia(const LegMedia&) = delete;
+  LegMedia& operator=(const LegMedia&) = delete;
+  ~LegMedia();
+
+  // --- identity (immutable after construction) ---
+  const CallId media_group;
+  const LegId leg;
+  const EndpointConfig config;
+  const std::uint32_t ssrc;
+  std::size_t shard = 0;  ///< written once, before the leg is handed to its thread
+  SocketAddress local;    ///< written once, before the leg is handed to its thread
+
+  // --- media thread ---
+  /// Checks source, SRTP, RTP and payload type of one datagram (`data` may be modified in place:
+  /// SRTP is removed there) and feeds the jitter buffer or the DTMF receiver. Never throws.
+  ReceiveOutcome receive(std::span<std::uint8_t> data, std::size_t length, const sockaddr_storage& from,
+                         std::int64_t now_ns) noexcept;
+  /// Pops this tick's frame from the jitter buffer into `frame`.
+  void pop_frame() noexcept;
+  /// Decodes (or conceals) the popped frame into `pcm()`; false when the leg is silent this tick.
+  bool decode_frame() noexcept;
+  /// Writes an RTP packet carrying `payload` (already encoded) into `audio_out`, protects it;
+  /// returns its length, 0 if it could not be made.
+  std::size_t build_audio(std::span<const std::uint8_t> payload) noexcept;
+  /// Encodes `pcm` (this leg's rate, its channel count) and builds the packet.
+  std::size_t encode_and_build(std::span<const std::int16_t> pcm) noexcept;
+  /// This tick's RFC 4733 packet, if a digit is being sent; returns its length or 0.
+  std::size_t build_dtmf() noexcept;
+  /// Moves the outgoing RTP clock on by one frame (every tick, sent or not).
+  void advance_clock() noexcept { out_timestamp_ += samples_per_frame_; }
+  void set_remote(const sockaddr_storage& address, socklen_t length);
+  bool has_remote() const noexcept { return !remote_.empty(); }
+  const PeerAddress& remote_address() const noexcept { return remote_; }
+  std::optional<std::uint32_t> peer_ssrc() const noexcept { return peer_ssrc_; }
+  bool sends_dtmf() const noexcept { return dtmf_out_.busy(); }
+  void queue_dtmf(const std::string& digits, int duration_ms);
+
+  Codec& codec() noexcept { return *codec_; }
+  std::size_t samples_per_frame() const noexcept { return samples_per_frame_; }
+  std::span<std::int16_t> pcm() noexcept { return pcm_; }
+  const JitterBuffer::Frame& frame() const noexcept { return frame_; }
+  std::int64_t arrival_ns(std::uint16_t sequence) const noexcept {
+    return arrivals_[sequence % arrivals_.size()];
+  }
+  std::span<std::uint8_t> audio_out() noexcept { return audio_out_; }
+  std::span<std::uint8_t> dtmf_out() noexcept { return dtmf_out_buffer_; }
+  /// Same wire format: a single-source frame can be forwarded without decoding.
+  bool same_format(const LegMedia& other) const noexcept;
+  void sync_jitter_stats() noexcept;
+
+  DedicatedSocket* socket = nullptr;            ///< null on the shared socket
+  std::unique_ptr<Resampler> to_mix, from_mix;  ///< when the call mixes at another rate
+  std::vector<std::int16_t> mix_in;             ///< this tick's input at the call's mix rate
+  bool in_call = false;                         ///< some applied RouteSet names this leg
+  bool sent_audio = false;                      ///< an audio packet went out on this tick
+  /// The codec's encoding of a silent frame (made once).
+  std::span<const std::uint8_t> silence() const noexcept { return silence_; }
+
+  // --- any thread ---
+  struct Counters {
+    Counter packets_in, bytes_in, packets_out, bytes_out, lost, late, duplicate, concealed, malformed,
+        unknown_payload_type, auth_fail, replay, unexpected_source, rtcp, dtmf_in, dtmf_out, send_errors;
+  } counters;
+  std::atomic<bool> attached{true};
+  std::optional<SocketAddress> remote_text() const;
+  EndpointStats stats() const noexcept;
+  /// Digits queued from other threads, picked up by the media thread each tick.
+  void post_dtmf(std::string digits, int duration_ms);
+  void take_posted_dtmf() noexcept;
+
+ private:
+  std::unique_ptr<Codec> codec_;
+  std::size_t samples_per_frame_;
+  JitterBuffer jitter_;
+  LossConcealer concealer_;
+  std::optional<SrtpContext> srtp_in_, srtp_out_;
+  DtmfReceiver dtmf_in_;
+  DtmfSender dtmf_out_;
+  PeerAddress remote_;
+  bool peer_confirmed_ = false;  ///< a valid packet came from remote_
+  std::optional<std::uint32_t> peer_ssrc_;
+  std::uint16_t out_sequence_;
+  std::uint32_t out_timestamp_;
+  std::uint32_t dtmf_timestamp_ = 0;
+  bool first_audio_ = true;
+  JitterBuffer::Frame frame_;
+  std::vector<std::int16_t> pcm_;
+  std::array<std::int64_t, 64> arrivals_{};
+  std::vector<std::uint8_t> audio_out_, dtmf_out_buffer_, silence_;
+  JitterBufferStats synced_{};
+  // RFC 3550 A.3 loss accounting over every packet of the peer's stream (audio and events).
+  void count_sequence(std::uint32_t peer_ssrc, std::uint16_t sequence) noexcept;
+  bool sequence_started_ = false;
+  std::uint32_t sequence_ssrc_ = 0;
+  std::uint32_t base_sequence_ = 0, highest_sequence_ = 0;  ///< extended (with wrap cycles)
+  std::uint64_t sequence_received_ = 0, lost_before_ = 0;
+
+  mutable std::mutex shared_mutex_;  ///< remote_text_ and posted digits: rare, never per packet
+  std::optional<SocketAddress> remote_text_;
+  std::vector<std::pair<std::string, int>> posted_dtmf_;
+  std::atomic<bool> dtmf_posted_{false};
+};
+
+}  // namespace callsup::detail

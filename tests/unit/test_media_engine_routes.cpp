@@ -1,0 +1,244 @@
+// The engine over loopback UDP with hand-made RouteSets: forwarding, mixing, route changes,
+// external backends and RFC 4733 in both directions.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <mutex>
+#include <vector>
+
+#include "callsup/media/g711.hpp"
+#include "callsup/media/media_engine.hpp"
+#include "callsup/media/route_recorder.hpp"
+#include "callsup/media/rtp_packet.hpp"
+#include "callsup/media/telephone_event.hpp"
+#include "support/checks.hpp"
+#include "support/udp_peer.hpp"
+
+using namespace callsup;
+using namespace std::chrono_literals;
+using callsup::test::eventually;
+using callsup::test::UdpPeer;
+
+namespace {
+
+/// One thread; no silence to idle legs unless asked, so that "nothing sent" is observable.
+MediaEngineConfig one_thread(std::shared_ptr<MixerBackend> mixer = nullptr, bool silence = false) {
+  MediaEngineConfig config;
+  config.threads = 1;
+  config.mixer = std::move(mixer);
+  config.silence_to_idle_legs = silence;
+  return config;
+}
+
+/// A phone: a socket, its endpoint in the engine, and its own RTP clock.
+struct Phone {
+  UdpPeer socket;
+  std::shared_ptr<RtpEndpoint> endpoint;
+  std::uint32_t ssrc;
+  std::uint16_t sequence = 1;
+
+  Phone(MediaEngine& engine, const LegId& leg, std::uint32_t own_ssrc) : ssrc(own_ssrc) {
+    EndpointConfig config;
+    config.remote = socket.address();
+    config.remote_ssrc = own_ssrc;
+    endpoint = engine.add_endpoint("call-1", leg, config);
+  }
+  void send_pcmu(std::uint8_t code, std::uint8_t payload_type = 0) {
+    std::vector<std::uint8_t> payload(160, code);
+    RtpHeader header;
+    header.payload_type = payload_type;
+    header.sequence = sequence;
+    header.timestamp = 160u * sequence;
+    header.ssrc = ssrc;
+    ++sequence;
+    std::vector<std::uint8_t> packet(200);
+    packet.resize(write_rtp(header, payload, packet));
+    socket.send_to(endpoint->local_address(), packet);
+  }
+  void send_event(std::uint32_t timestamp, const TelephoneEvent& event) {
+    RtpHeader header;
+    header.payload_type = 101;
+    header.sequence = sequence++;
+    header.timestamp = timestamp;
+    header.ssrc = ssrc;
+    std::array<std::uint8_t, 4> payload{};
+    write_telephone_event(event, payload);
+    std::vector<std::uint8_t> packet(64);
+    packet.resize(write_rtp(header, payload, packet));
+    socket.send_to(endpoint->local_address(), packet);
+  }
+  /// Packets received within `window` (or until `enough` came: slow sanitizer builds on a busy
+  /// machine may need more than the nominal time).
+  std::vector<std::vector<std::uint8_t>> drain(std::chrono::milliseconds window,
+                                               std::size_t enough = SIZE_MAX) {
+    std::vector<std::vector<std::uint8_t>> out;
+    const auto deadline = std::chrono::steady_clock::now() + (enough == SIZE_MAX ? window : 5 * window);
+    while (std::chrono::steady_clock::now() < deadline && out.size() < enough)
+      if (auto packet = socket.receive(5ms)) out.push_back(std::move(*packet));
+    return out;
+  }
+};
+
+std::shared_ptr<const RouteSet> routes(std::uint64_t version, std::vector<Route> list) {
+  auto set = std::make_shared<RouteSet>();
+  set->call = "call-1";
+  set->version = version;
+  std::sort(list.begin(), list.end(),
+            [](const Route& a, const Route& b) { return std::tie(a.to, a.from) < std::tie(b.to, b.from); });
+  set->routes = std::move(list);
+  return set;
+}
+
+/// Streams `code` from each phone for `ticks` ticks at 20 ms.
+void talk(std::vector<std::pair<Phone*, std::uint8_t>> talkers, int ticks) {
+  for (int i = 0; i < ticks; ++i) {
+    for (auto& [phone, code] : talkers) phone->send_pcmu(code);
+    std::this_thread::sleep_for(20ms);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("media: a single unity source is forwarded without decoding, in the listener's own RTP stream") {
+  MediaEngine engine(one_thread());
+  Phone a(engine, "a", 0xA), b(engine, "b", 0xB);
+  engine.update_routes(routes(1, {{"a", "b"}, {"b", "a"}}));
+  std::thread talker([&] { talk({{&a, 0x9A}}, 15); });
+  const auto received = b.drain(400ms, 14);
+  talker.join();
+  REQUIRE(received.size() >= 10);
+  for (const auto& packet : received) {
+    const RtpParseResult parsed = parse_rtp(packet);
+    REQUIRE(parsed);
+    CHECK(parsed.packet.header.ssrc == b.endpoint->ssrc());
+    CHECK(parsed.packet.header.payload_type == 0);
+    CHECK(parsed.packet.payload.size() == 160);
+    CHECK(std::all_of(parsed.packet.payload.begin(), parsed.packet.payload.end(),
+                      [](std::uint8_t c) { return c == 0x9A; }));
+  }
+  // Consecutive sequence numbers: the engine's own stream towards b.
+  const auto first = parse_rtp(received.front()).packet.header.sequence;
+  const auto last = parse_rtp(received.back()).packet.header.sequence;
+  CHECK(static_cast<std::uint16_t>(last - first) == received.size() - 1);
+  CHECK(a.endpoint->stats().packets_in >= 15);
+}
+
+TEST_CASE("media: two sources are decoded, summed and re-encoded; route changes apply at the next tick") {
+  MediaEngine engine(one_thread());
+  Phone a(engine, "a", 0xA), b(engine, "b", 0xB), c(engine, "c", 0xC);
+  engine.update_routes(routes(1, {{"a", "c"}, {"b", "c"}}));
+  const std::uint8_t a_code = linear_to_ulaw(1000), b_code = linear_to_ulaw(2000);
+  std::thread talker([&] { talk({{&a, a_code}, {&b, b_code}}, 20); });
+  auto received = c.drain(300ms, 10);
+  REQUIRE(received.size() >= 5);
+  // Skip the first packets (streams starting); the steady state holds the sum.
+  const auto& steady = received[received.size() - 2];
+  const auto parsed = parse_rtp(steady);
+  REQUIRE(parsed);
+  const int expected = ulaw_to_linear(a_code) + ulaw_to_linear(b_code);
+  for (std::uint8_t code : parsed.packet.payload)
+    CHECK(std::abs(ulaw_to_linear(code) - expected) <= expected / 16);
+  // c now hears only b: b's frames are forwarded untouched.
+  engine.update_routes(routes(2, {{"b", "c"}}));
+  std::this_thread::sleep_for(60ms);
+  received = c.drain(100ms);
+  talker.join();
+  REQUIRE(!received.empty());
+  const auto after = parse_rtp(received.back());
+  REQUIRE(after);
+  CHECK(after.packet.payload.front() == b_code);
+  CHECK(a.endpoint->stats().packets_out == 0);  // nobody routes to a
+}
+
+TEST_CASE("media: an external backend gets every route update and the engine moves no audio itself") {
+  auto recorder = std::make_shared<RouteRecorder>();
+  MediaEngine engine(one_thread(recorder));
+  Phone a(engine, "a", 0xA), b(engine, "b", 0xB);
+  engine.update_routes(routes(1, {{"a", "b"}, {"b", "a"}}));
+  engine.update_routes(routes(2, {{"a", "b"}}));
+  CHECK(recorder->wait_for([](const auto& updates) { return updates.size() == 1 || updates.size() == 2; },
+                           1000ms));
+  talk({{&a, 0x11}}, 5);
+  CHECK(recorder->latest("call-1").has_value());
+  CHECK(recorder->latest("call-1")->version == 2);  // the newest set wins if both came before a tick
+  CHECK(b.drain(100ms).empty());
+  auto ended = std::make_shared<RouteSet>();
+  ended->call = "call-1";
+  ended->version = 3;
+  ended->ended = true;
+  engine.update_routes(ended);
+  CHECK(recorder->wait_for([](const auto& updates) { return updates.back().routes.ended; }, 1000ms));
+}
+
+TEST_CASE("media: RFC 4733 digits reach on_dtmf once each, on the control thread; endpoints send digits") {
+  MediaEngine engine(one_thread());
+  Phone a(engine, "a", 0xA);
+  std::mutex mutex;
+  std::vector<std::pair<LegId, char>> digits;
+  const auto caller = std::this_thread::get_id();
+  std::atomic<bool> on_caller{false};
+  engine.on_dtmf([&](const LegId& leg, char digit) {
+    if (std::this_thread::get_id() == caller) on_caller = true;
+    std::lock_guard lock(mutex);
+    digits.emplace_back(leg, digit);
+  });
+  // '1' with continuation and three end packets, then '#' (a new timestamp).
+  for (std::uint16_t d : {0, 160, 320}) a.send_event(8000, {1, false, 10, d});
+  for (int i = 0; i < 3; ++i) a.send_event(8000, {1, true, 10, 480});
+  a.send_event(9600, {11, true, 10, 160});
+  CHECK(eventually([&] {
+    std::lock_guard lock(mutex);
+    return digits.size() == 2;
+  }));
+  engine.flush_control();
+  std::this_thread::sleep_for(50ms);
+  {
+    std::lock_guard lock(mutex);
+    REQUIRE(digits.size() == 2);
+    CHECK(digits[0] == std::pair<LegId, char>{"a", '1'});
+    CHECK(digits[1] == std::pair<LegId, char>{"a", '#'});
+  }
+  CHECK(!on_caller);
+  CHECK(a.endpoint->stats().dtmf_digits_in == 2);
+
+  a.endpoint->send_dtmf("*8");
+  std::vector<TelephoneEvent> events;
+  std::vector<bool> markers;
+  for (const auto& packet : a.drain(600ms)) {
+    const auto parsed = parse_rtp(packet);
+    REQUIRE(parsed);
+    if (parsed.packet.header.payload_type != 101) continue;
+    const auto event = parse_telephone_event(parsed.packet.payload);
+    REQUIRE(event);
+    events.push_back(event.event);
+    markers.push_back(parsed.packet.header.marker);
+  }
+  REQUIRE(!events.empty());
+  CHECK(events.front().event == 10);  // '*'
+  CHECK(markers.front());
+  CHECK(std::count(markers.begin(), markers.end(), true) == 2);  // one per digit
+  CHECK(std::count_if(events.begin(), events.end(),
+                      [](const TelephoneEvent& e) { return e.event == 8 && e.end; }) == 3);
+  CHECK(a.endpoint->stats().dtmf_digits_out == 2);
+  CHECK_CALLSUP_ERROR(a.endpoint->send_dtmf("1x"), errc::invalid_argument, "x");
+}
+
+TEST_CASE("media: a leg that hears nobody is sent silence when silence_to_idle_legs is on") {
+  MediaEngine engine(one_thread(nullptr, true));
+  Phone a(engine, "a", 0xA), b(engine, "b", 0xB);
+  engine.update_routes(routes(1, {{"a", "b"}}));  // a hears nobody
+  std::thread talker([&] { talk({{&a, 0x9A}, {&b, 0x1B}}, 10); });
+  const auto to_a = a.drain(250ms, 8);
+  talker.join();
+  REQUIRE(to_a.size() >= 8);
+  for (const auto& packet : to_a) {
+    const auto parsed = parse_rtp(packet);
+    REQUIRE(parsed);
+    CHECK(parsed.packet.header.ssrc == a.endpoint->ssrc());
+    for (std::uint8_t code : parsed.packet.payload) CHECK(ulaw_to_linear(code) == 0);
+  }
+  // One stream: sequence numbers stay consecutive when silence and audio alternate.
+  const auto first = parse_rtp(to_a.front()).packet.header.sequence;
+  const auto last = parse_rtp(to_a.back()).packet.header.sequence;
+  CHECK(static_cast<std::uint16_t>(last - first) == to_a.size() - 1);
+}

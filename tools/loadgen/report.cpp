@@ -1,0 +1,70 @@
+// callsup-loadgen: the report and the progress line.
+#include "report.hpp"
+
+#include <cstdio>
+
+#include "callsup/media/srtp.hpp"
+
+namespace callsup::loadgen {
+
+nlohmann::json report(const Options& options, const Snapshot& start, const Snapshot& end) {
+  const double seconds = end.wall_seconds - start.wall_seconds;
+  const double cpu = end.engine.total.cpu_seconds - start.engine.total.cpu_seconds;
+  const std::uint64_t lost_to_phones = end.phones.lost - start.phones.lost;
+  const std::uint64_t lost_to_engine = end.endpoints.lost - start.endpoints.lost;
+  nlohmann::json j;
+  j["calls"] = options.calls;
+  j["seconds"] = seconds;
+  j["threads"] = options.threads;
+  j["srtp"] = options.srtp;
+  j["sockets"] = options.dedicated_sockets ? "dedicated" : "shared";
+  j["engine_cpu_seconds"] = cpu;
+  // Supervised calls one fully busy engine core would carry in real time at this cost.
+  j["calls_per_core"] = cpu > 0 ? static_cast<double>(options.calls) * seconds / cpu : 0.0;
+  j["engine_cpu_percent"] = seconds > 0 ? 100.0 * cpu / seconds : 0.0;
+  j["packets_in"] = end.engine.total.packets_in - start.engine.total.packets_in;
+  j["packets_out"] = end.engine.total.packets_out - start.engine.total.packets_out;
+  j["packets_lost"] = lost_to_phones + lost_to_engine;
+  j["packets_lost_engine_to_phones"] = lost_to_phones;
+  j["packets_lost_phones_to_engine"] = lost_to_engine;
+  j["missed_ticks"] = end.engine.total.missed_ticks - start.engine.total.missed_ticks;
+  j["tick_lateness_p99_ms"] = end.engine.total.tick_lateness_p99_ms;
+  j["engine_latency_p99_ms"] = end.engine.total.latency_p99_ms;
+  j["late_packets"] = end.endpoints.late - start.endpoints.late;
+  j["concealed_frames"] = end.endpoints.concealed - start.endpoints.concealed;
+  j["auth_fail"] = end.endpoints.auth_fail - start.endpoints.auth_fail;
+  j["unknown_source"] = end.engine.total.unknown_source - start.engine.total.unknown_source;
+  j["dtmf_digits"] = end.endpoints.dtmf_digits_in - start.endpoints.dtmf_digits_in;
+  j["mode_changes"] = end.mode_changes - start.mode_changes;
+  j["sessions_active"] = end.sessions_active;
+  j["phone_cpu_seconds"] = end.phone_cpu_seconds - start.phone_cpu_seconds;
+  j["receive_batches"] = end.engine.total.receive_batches - start.engine.total.receive_batches;
+  j["send_batches"] = end.engine.total.send_batches - start.engine.total.send_batches;
+  const SrtpBackend backend = srtp_backend();
+  j["srtp_backend"] = backend.library + " / " + backend.crypto;
+  return j;
+}
+
+std::string progress_line(const Options& options, const Snapshot& start, const Snapshot& now,
+                          const Snapshot& previous) {
+  const double dt = now.wall_seconds - previous.wall_seconds;
+  const double rate_in =
+      dt > 0 ? static_cast<double>(now.engine.total.packets_in - previous.engine.total.packets_in) / dt : 0;
+  const double rate_out =
+      dt > 0 ? static_cast<double>(now.engine.total.packets_out - previous.engine.total.packets_out) / dt : 0;
+  const double cpu =
+      dt > 0 ? 100.0 * (now.engine.total.cpu_seconds - previous.engine.total.cpu_seconds) / dt : 0;
+  char line[256];
+  std::snprintf(
+      line, sizeof line,
+      "[%5.1f/%.0f s] %zu calls  in %.0f pkt/s  out %.0f pkt/s  lost %llu  missed ticks %llu  "
+      "engine cpu %.0f%%  modes %llu",
+      now.wall_seconds - start.wall_seconds, options.seconds, options.calls, rate_in, rate_out,
+      static_cast<unsigned long long>((now.phones.lost - start.phones.lost) +
+                                      (now.endpoints.lost - start.endpoints.lost)),
+      static_cast<unsigned long long>(now.engine.total.missed_ticks - start.engine.total.missed_ticks), cpu,
+      static_cast<unsigned long long>(now.mode_changes - start.mode_changes));
+  return line;
+}
+
+}  // namespace callsup::loadgen

@@ -1,0 +1,18 @@
+// callsup-loadgen: turning two snapshots into the report.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "options.hpp"
+#include "scenario.hpp"
+
+namespace callsup::loadgen {
+
+/// The measured window between `start` and `end` as the JSON report (keys documented in
+/// docs/performance.md).
+nlohmann::json report(const Options& options, const Snapshot& start, const Snapshot& end);
+/// One progress line (no newline).
+std::string progress_line(const Options& options, const Snapshot& start, const Snapshot& now,
+                          const Snapshot& previous);
+
+}  // namespace callsup::loadgen

@@ -1,0 +1,61 @@
+// callsup-loadgen: the supervised calls, their engine and their phones.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "callsup/media/media_engine.hpp"
+#include "callsup/session/supervision_service.hpp"
+#include "options.hpp"
+#include "phone_set.hpp"
+
+namespace callsup::loadgen {
+
+/// Everything counted, at one moment.
+struct Snapshot {
+  double wall_seconds = 0;  ///< since the scenario started
+  EngineStats engine;
+  sim::PhoneStats phones;          ///< summed over every phone
+  double phone_cpu_seconds = 0;    ///< the phone threads
+  EndpointStats endpoints;         ///< summed over the engine's endpoints
+  std::uint64_t mode_changes = 0;  ///< sessions' mode_changed events
+  std::uint64_t sessions_active = 0;
+};
+
+/// N calls "customer <-> agent" on loopback, each supervised by its own supervisor (a group
+/// per call), every leg an endpoint of one MediaEngine and a phone of a PhoneSet.
+class Scenario {
+ public:
+  explicit Scenario(const Options& options);
+  ~Scenario();
+  /// Starts the phones and has every supervisor dial *90<agent> (listen).
+  void start();
+  /// Supervisors whose turn has come press the next mode key (1 whisper, 2 barge, 0 listen),
+  /// spread evenly over the cycle. Call often (e.g. every 20 ms).
+  void press_keys(double elapsed_seconds);
+  Snapshot snapshot() const;
+  MediaEngine& engine() { return *engine_; }
+  void stop();
+
+ private:
+  struct CallLegs {
+    std::size_t phone_set;
+    std::size_t customer, agent, supervisor;  ///< phone indexes in the set
+    std::size_t presses = 0;
+  };
+  class ModeCounter;
+
+  Options options_;
+  CallRegistry registry_;
+  Directory directory_;
+  std::unique_ptr<SupervisionService> service_;
+  std::shared_ptr<ModeCounter> modes_;
+  std::unique_ptr<MediaEngine> engine_;
+  std::vector<std::unique_ptr<sim::PhoneSet>> phone_sets_;
+  std::vector<CallLegs> calls_;
+  std::vector<std::shared_ptr<RtpEndpoint>> endpoints_;
+  std::chrono::steady_clock::time_point started_;
+};
+
+}  // namespace callsup::loadgen
