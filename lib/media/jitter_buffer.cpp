@@ -34,6 +34,8 @@ void validate(const JitterBufferConfig& config) {
     reject("capacity", config.capacity, "must be 1 to " + std::to_string(max_capacity));
   if (config.max_depth == 0 || config.max_depth > config.capacity)
     reject("max_depth", config.max_depth, "must be 1 to capacity (" + std::to_string(config.capacity) + ")");
+  if (config.keep_after_tick > config.max_depth)
+    reject("keep_after_tick", config.keep_after_tick, "must be 0 to max_depth (" + std::to_string(config.max_depth) + ")");
   if (config.max_payload == 0 || config.max_payload > max_payload_limit)
     reject("max_payload", config.max_payload, "must be 1 to " + std::to_string(max_payload_limit));
   // A packet max_depth + 1 frames ahead is normal: the limit must not restart on it. It must
@@ -230,8 +232,8 @@ JitterBuffer::Frame JitterBuffer::pop() noexcept {
   frame.timestamp = entry.timestamp;
   frame.sequence = entry.sequence;
   trim();
-  // Two or more frames left after a tick, for a long time: the jitter margin is no longer used.
-  surplus_ticks_ = count_ >= 2 ? surplus_ticks_ + 1 : 0;
+  // More than the margin left after a tick, for a long time: the jitter margin is no longer used.
+  surplus_ticks_ = count_ > config_.keep_after_tick ? surplus_ticks_ + 1 : 0;
   if (config_.shrink_after != 0 && surplus_ticks_ >= config_.shrink_after) {
     drop_head(stats_.shrink_dropped);
     surplus_ticks_ = 0;

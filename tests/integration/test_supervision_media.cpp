@@ -110,9 +110,9 @@ class SupervisedCall {
   testing::Acme world_;
   MediaEngine engine_;
   sim::PhoneSet phones_;
-  std::vector<Party> parties_{{"customer", "customer", "c1", 500},
-                              {"agent", "agent", "c1", 1000},
-                              {"supervisor", "sup700", "c1", 1500}};
+  std::vector<Party> parties_{{"customer", "customer", "c1", 500, 0, nullptr},
+                              {"agent", "agent", "c1", 1000, 0, nullptr},
+                              {"supervisor", "sup700", "c1", 1500, 0, nullptr}};
 };
 
 /// Share of 100 ms blocks of `audio` in which a sine at `hz` is present (a beep comes and goes).
@@ -133,7 +133,9 @@ void check_matrix(const Heard& heard, const Heard& expected, const char* phase) 
 }
 
 void run_phases(bool srtp) {
-  SupervisedCall call(Setup{srtp});
+  Setup setup;
+  setup.srtp = srtp;
+  SupervisedCall call(setup);
   // Before supervision: a plain two-party call; the supervisor's own call has nobody to hear.
   check_matrix(call.measure(400ms),
                {{"customer", {{"agent", true}, {"supervisor", false}}},

@@ -477,6 +477,32 @@ TEST_CASE("media: jitter buffer shrinks a lasting surplus one frame at a time") 
   CHECK(never.stats().depth == 4);
 }
 
+TEST_CASE("media: jitter buffer with keep_after_tick 0 undoes a slip: played at the first tick again") {
+  JitterBufferConfig config;
+  config.shrink_after = 10;
+  config.keep_after_tick = 0;
+  JitterBuffer buffer(config);
+  const Sender sender;
+  // Each packet arrives just before its tick ...
+  sender.push(buffer, 0);
+  check_audio(buffer.pop(), sender, 0);
+  // ... until packet 1 is a little late: its tick reports missing and the playout point slips.
+  CHECK(buffer.pop().kind == Kind::missing);
+  sender.push(buffer, 1);
+  int next = 2;
+  std::vector<std::size_t> depth_after;
+  for (int tick = 0; tick < 30; ++tick) {
+    sender.push(buffer, next++);  // on time again: one frame waits a whole tick
+    CHECK(buffer.pop().kind == Kind::audio);
+    depth_after.push_back(buffer.stats().depth);
+  }
+  CHECK(depth_after.front() == 1);
+  CHECK(buffer.stats().shrink_dropped == 1);  // once, after 10 ticks of one frame waiting
+  CHECK(depth_after.back() == 0);             // the frame that arrives is played at its tick
+  CHECK(buffer.stats().lost == 0);
+  check_accounting(buffer.stats());
+}
+
 TEST_CASE("media: jitter buffer rejects payloads larger than max_payload") {
   JitterBufferConfig config;
   config.max_payload = 160;
@@ -536,6 +562,8 @@ TEST_CASE("media: jitter buffer config validation names the bad field and value"
   CHECK_CALLSUP_ERROR(validate(bad([](auto& c) { c.resync_after = 0x8000'0000u; })), errc::invalid_argument,
                       "resync_after '2147483648'");
   CHECK_NOTHROW(validate(bad([](auto& c) { c.resync_after = 800; })));  // (4 + 1) * 160
+  CHECK_CALLSUP_ERROR(validate(bad([](auto& c) { c.keep_after_tick = 5; })), errc::invalid_argument,
+                      "keep_after_tick '5'");
 }
 
 TEST_CASE("media: jitter buffer names push results and frame kinds") {

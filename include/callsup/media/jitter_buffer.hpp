@@ -27,9 +27,13 @@ struct JitterBufferConfig {
   /// stream is restarted at the new packet (2 s at 8 kHz), counted as a resync; a marker packet
   /// ahead of an empty buffer (a talkspurt after long silence) restarts it without counting.
   std::uint32_t resync_after = 8000 * 2;
-  /// Latency shrink: after this many consecutive ticks that each left two or more frames
-  /// queued, one queued frame is dropped (the margin that jitter needed has gone). 0 = never.
+  /// Latency shrink: after this many consecutive ticks that each left more than `keep_after_tick`
+  /// frames queued, one queued frame is dropped (the margin that jitter needed has gone). 0 = never.
   std::uint32_t shrink_after = 50;
+  /// Frames a tick may leave queued without counting towards a shrink. 1 keeps one frame of
+  /// margin; 0 (the media engine's choice) brings the delay back to "played at the first tick
+  /// after arrival" once a late packet has made the playout point slip.
+  std::size_t keep_after_tick = 1;
 };
 
 /// Throws Error(invalid_argument) naming the bad field and value: samples_per_frame 0,
@@ -162,7 +166,7 @@ class JitterBuffer {
   std::uint32_t ssrc_ = 0;
   std::uint32_t playout_point_ = 0;  // timestamp of the last frame played or given up
   std::size_t pending_ = 0;          // missing ticks reported while waiting (underrun)
-  std::uint32_t surplus_ticks_ = 0;  // consecutive ticks that left >= 2 frames queued
+  std::uint32_t surplus_ticks_ = 0;  // consecutive ticks that left > keep_after_tick frames queued
 };
 
 /// Stable, lower-case name of a frame kind ("missing").
