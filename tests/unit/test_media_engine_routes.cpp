@@ -8,6 +8,11 @@
 
 #include "callsup/media/g711.hpp"
 #include "callsup/media/media_engine.hpp"
+#include "callsup/media/media_engine_asio.hpp"  // (brings <utility> before Asio)
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
 #include "callsup/media/route_recorder.hpp"
 #include "callsup/media/rtp_packet.hpp"
 #include "callsup/media/telephone_event.hpp"
@@ -241,4 +246,29 @@ TEST_CASE("media: a leg that hears nobody is sent silence when silence_to_idle_l
   const auto first = parse_rtp(to_a.front()).packet.header.sequence;
   const auto last = parse_rtp(to_a.back()).packet.header.sequence;
   CHECK(static_cast<std::uint16_t>(last - first) == to_a.size() - 1);
+}
+
+TEST_CASE("media: the engine runs on the integrator's executor (strands over a multi-threaded io_context)") {
+  boost::asio::io_context context;
+  auto work = boost::asio::make_work_guard(context);
+  std::vector<std::thread> pool;
+  for (int i = 0; i < 2; ++i) pool.emplace_back([&] { context.run(); });
+  {
+    MediaEngineConfig config = one_thread();
+    config.threads = 2;  // two shards, each a strand of the integrator's executor
+    MediaEngine engine(config, MediaEngine::Executor{context.get_executor()});
+    CHECK(engine.thread_count() == 2);
+    Phone a(engine, "a", 0xA), b(engine, "b", 0xB);
+    engine.update_routes(routes(1, {{"a", "b"}, {"b", "a"}}));
+    std::thread talker([&] { talk({{&a, 0x9A}}, 12); });
+    const auto received = b.drain(300ms, 8);
+    talker.join();
+    REQUIRE(received.size() >= 8);
+    CHECK(parse_rtp(received.back()).packet.payload.front() == 0x9A);
+    CHECK(engine.stats().total.cpu_seconds == 0);  // not its threads: no CPU clock to read
+    engine.stop();
+  }
+  work.reset();
+  context.stop();
+  for (auto& thread : pool) thread.join();
 }

@@ -10,33 +10,14 @@
 #include "callsup/error.hpp"
 #include "callsup/media/mix_plan.hpp"
 #include "callsup/routing/compute_routes.hpp"
+#include "support/media_call.hpp"
 
 #include "support/checks.hpp"
 
 using namespace callsup;
+using namespace callsup::testing::media_call;
 
 namespace {
-
-const LegId agent = "agent";
-const LegId customer = "cust";
-
-Call two_party() {
-  Call call;
-  call.id = "c1";
-  call.tenant = "acme";
-  call.bridged = true;
-  call.legs.push_back(Leg::on_net(agent, "100", LegState::up));
-  call.legs.push_back(Leg::off_net(customer, "+15550001", LegState::up));
-  return call;
-}
-
-SupervisorRoute sup(const LegId& leg, Mode mode) {
-  SupervisorRoute s;
-  s.supervisor_leg = leg;
-  s.mode = mode;
-  s.target_leg = agent;
-  return s;
-}
 
 std::shared_ptr<const RouteSet> routes_of(const std::vector<SupervisorRoute>& sups,
                                           const std::vector<Tap>& taps = {}) {

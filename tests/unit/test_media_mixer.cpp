@@ -19,39 +19,17 @@
 #include "callsup/media/route_recorder.hpp"
 #include "callsup/media/software_mixer.hpp"
 #include "callsup/routing/compute_routes.hpp"
+#include "support/media_call.hpp"
 
 #include "support/checks.hpp"
 
 using namespace callsup;
+using namespace callsup::testing::media_call;
 
 namespace {
 
-const LegId agent = "agent";
-const LegId customer = "cust";
 constexpr std::int16_t sentinel = 0x5A5A;  // in output slack: shows what a mixer wrote
 constexpr std::size_t slack = 8;
-
-Call call_of(std::vector<Leg> legs) {
-  Call call;
-  call.id = "c1";
-  call.tenant = "acme";
-  call.bridged = true;
-  call.legs = std::move(legs);
-  return call;
-}
-
-Call two_party() {
-  return call_of(
-      {Leg::on_net(agent, "100", LegState::up), Leg::off_net(customer, "+15550001", LegState::up)});
-}
-
-SupervisorRoute sup(const LegId& leg, Mode mode) {
-  SupervisorRoute s;
-  s.supervisor_leg = leg;
-  s.mode = mode;
-  s.target_leg = agent;
-  return s;
-}
 
 MixPlan plan_for(const RouteSet& routes, const std::vector<LegId>& slots) {
   return compile_mix_plan(std::make_shared<const RouteSet>(routes), slots);

@@ -23,7 +23,8 @@ T number(const std::string& flag, const std::string& text, T min, T max) {
 
 std::string usage() {
   return "usage: callsup-loadgen [--calls N] [--seconds T] [--threads K] [--srtp] [--json]\n"
-         "                       [--phone-threads P] [--warmup S] [--mode-cycle S] [--dedicated-sockets]\n"
+         "                       [--phone-threads P] [--phone-sockets shared|per-leg] [--warmup S]\n"
+         "                       [--mode-cycle S] [--dedicated-sockets]\n"
          "Runs N supervised calls (customer, agent and supervisor legs) through a MediaEngine with K\n"
          "threads over loopback UDP for T seconds; phones are simulated by P threads; supervisors\n"
          "cycle listen -> whisper -> barge by RFC 4733 DTMF. --json prints one JSON object.\n";
@@ -57,6 +58,11 @@ bool parse_options(const std::vector<std::string>& args, Options& options) {
       options.json = true;
     } else if (flag == "--dedicated-sockets") {
       options.dedicated_sockets = true;
+    } else if (flag == "--phone-sockets") {
+      const std::string& mode = value();
+      if (mode != "shared" && mode != "per-leg")
+        throw Error(errc::invalid_argument, "--phone-sockets: " + quoted(mode) + " is not shared or per-leg");
+      options.phone_socket_per_leg = mode == "per-leg";
     } else {
       throw Error(errc::invalid_argument, "unknown option " + quoted(flag) + "\n" + usage());
     }

@@ -57,7 +57,8 @@ Scenario::Scenario(const Options& options) : options_(options), modes_(std::make
   engine_ = std::make_unique<MediaEngine>(engine_config(options));
   engine_->connect(*service_);
   for (std::size_t i = 0; i < options.phone_threads; ++i)
-    phone_sets_.push_back(std::make_unique<sim::PhoneSet>(sim::PhoneSet::Sockets::shared));
+    phone_sets_.push_back(std::make_unique<sim::PhoneSet>(
+        options.phone_socket_per_leg ? sim::PhoneSet::Sockets::per_phone : sim::PhoneSet::Sockets::shared));
 
   std::uint32_t next_ssrc = 0x10000000;
   for (std::size_t i = 0; i < options.calls; ++i) {
