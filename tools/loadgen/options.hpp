@@ -16,6 +16,7 @@ struct Options {
   bool srtp = false;               ///< AES_CM_128_HMAC_SHA1_80 on every leg
   bool json = false;               ///< one JSON object on stdout, nothing else
   bool dedicated_sockets = false;  ///< one socket per engine leg instead of shared ones
+  bool phone_socket_per_leg = false;  ///< each simulated phone on its own socket (else one per phone thread)
   double mode_cycle_seconds = 3;   ///< each supervisor presses the next mode key this often
 };
 
