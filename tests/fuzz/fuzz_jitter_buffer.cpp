@@ -107,7 +107,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       require(after.resyncs == before.resyncs + (result == callsup::PushResult::resync ? 1 : 0));
       if (kept) {
         shadow[(std::uint64_t{ssrc} << 32) | timestamp] = payload;
-        if (ssrc != current_ssrc || result == callsup::PushResult::resync) have_last_played = false;
+        // A new stream, a counted resync, or a talkspurt (marker) into an empty buffer, which
+        // restarts the timeline without counting a resync (see JitterBufferConfig): after any of
+        // them playout may continue anywhere on the timestamp circle.
+        if (ssrc != current_ssrc || result == callsup::PushResult::resync || (marker && before.depth == 0))
+          have_last_played = false;
         current_ssrc = ssrc;
       }
     } else if (command == 0xFF) {
