@@ -51,6 +51,8 @@ LegMedia::LegMedia(CallId group, LegId id, EndpointConfig endpoint, int ptime_ms
       config(std::move(endpoint)),
       ssrc(config.local_ssrc != 0 ? config.local_ssrc : random_u32() | 1u),
       codec_(checked_codec(config)),
+      format_(std::string(codec_->name()) + "/" + std::to_string(codec_->clock_rate()) + "/" +
+              std::to_string(codec_->channels())),
       samples_per_frame_(static_cast<std::size_t>(codec_->clock_rate()) * static_cast<std::size_t>(ptime_ms) /
                          1000),
       jitter_(jitter_config(*codec_, samples_per_frame_, jitter_depth)),
@@ -218,11 +220,6 @@ std::size_t LegMedia::build_dtmf() noexcept {
     return 0;
   }
   return out;
-}
-
-bool LegMedia::same_format(const LegMedia& other) const noexcept {
-  return codec_->name() == other.codec_->name() && codec_->clock_rate() == other.codec_->clock_rate() &&
-         codec_->channels() == other.codec_->channels();
 }
 
 void LegMedia::count_sequence(std::uint32_t peer_ssrc, std::uint16_t sequence) noexcept {

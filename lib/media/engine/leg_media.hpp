@@ -89,7 +89,7 @@ class LegMedia {
   std::span<std::uint8_t> audio_out() noexcept { return audio_out_; }
   std::span<std::uint8_t> dtmf_out() noexcept { return dtmf_out_buffer_; }
   /// Same wire format: a single-source frame can be forwarded without decoding.
-  bool same_format(const LegMedia& other) const noexcept;
+  bool same_format(const LegMedia& other) const noexcept { return format_ == other.format_; }
   void sync_jitter_stats() noexcept;
 
   DedicatedSocket* socket = nullptr;            ///< null on the shared socket
@@ -114,6 +114,7 @@ class LegMedia {
 
  private:
   std::unique_ptr<Codec> codec_;
+  std::string format_;  ///< "name/rate/channels": legs with equal formats can forward frames
   std::size_t samples_per_frame_;
   JitterBuffer jitter_;
   LossConcealer concealer_;
