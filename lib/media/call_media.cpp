@@ -67,6 +67,7 @@ void CallMedia::compile(TickContext& context) {
     found->second->in_call = true;
   }
   plan_ = compile_mix_plan(routes_, slots);
+  context.unattached_routes.add(plan_.unattached_routes);
   mix_rate_ = 8000;
   for (LegMedia* leg : slot_legs_) mix_rate_ = std::max(mix_rate_, leg->codec().clock_rate());
   mix_samples_ = static_cast<std::size_t>(mix_rate_) * static_cast<std::size_t>(context.ptime_ms) / 1000;

@@ -139,6 +139,7 @@ class MediaEngine::Impl {
       s.total.packets_in += t.packets_in;
       s.total.packets_out += t.packets_out;
       s.total.unknown_source += t.unknown_source;
+      s.total.unattached_routes += t.unattached_routes;
       s.total.receive_batches += t.receive_batches;
       s.total.send_batches += t.send_batches;
       s.total.cpu_seconds += t.cpu_seconds;

@@ -295,7 +295,8 @@ void Shard::on_tick() noexcept {
                       config_.ptime_ms,
                       config_.monitoring_tone,
                       shared_ ? shared_->native_handle() : -1,
-                      by_id_};
+                      by_id_,
+                      unattached_routes_};
   for (std::size_t i = 0; i < calls_.size();) {
     if (calls_[i]->tick(context)) {
       ++i;
@@ -349,6 +350,7 @@ EngineThreadStats Shard::stats() const {
   s.packets_in = packets_in_.get();
   s.packets_out = packets_out_.get();
   s.unknown_source = unknown_source_.get();
+  s.unattached_routes = unattached_routes_.get();
   s.receive_batches = receive_batches_.get();
   s.send_batches = send_batches_.get();
   s.cpu_seconds = cpu_clock_valid_.load(std::memory_order_acquire) ? cpu_seconds_of(cpu_clock_)

@@ -107,7 +107,9 @@ void talk(std::vector<std::pair<Phone*, std::uint8_t>> talkers, int ticks) {
 TEST_CASE("media: a single unity source is forwarded without decoding, in the listener's own RTP stream") {
   MediaEngine engine(one_thread());
   Phone a(engine, "a", 0xA), b(engine, "b", 0xB);
-  engine.update_routes(routes(1, {{"a", "b"}, {"b", "a"}}));
+  // "x" has no endpoint here (a PBX that carries that leg elsewhere): its route is counted and
+  // ignored, and b still has a single source.
+  engine.update_routes(routes(1, {{"a", "b"}, {"b", "a"}, {"x", "b"}}));
   std::thread talker([&] { talk({{&a, 0x9A}}, 15); });
   const auto received = b.drain(400ms, 14);
   talker.join();
@@ -126,6 +128,7 @@ TEST_CASE("media: a single unity source is forwarded without decoding, in the li
   const auto last = parse_rtp(received.back()).packet.header.sequence;
   CHECK(static_cast<std::uint16_t>(last - first) == received.size() - 1);
   CHECK(a.endpoint->stats().packets_in >= 15);
+  CHECK(engine.stats().total.unattached_routes >= 1);
 }
 
 TEST_CASE("media: two sources are decoded, summed and re-encoded; route changes apply at the next tick") {
@@ -271,4 +274,55 @@ TEST_CASE("media: the engine runs on the integrator's executor (strands over a m
   work.reset();
   context.stop();
   for (auto& thread : pool) thread.join();
+}
+
+TEST_CASE("media: legs at different rates are resampled: PCMU at 8 kHz and L16 at 16 kHz hear each other") {
+  MediaEngine engine(one_thread());
+  Phone a(engine, "a", 0xA);
+  UdpPeer wide_phone;
+  EndpointConfig wide;
+  wide.remote = wide_phone.address();
+  wide.remote_ssrc = 0xB;
+  wide.codec = CodecSpec{"L16", 16000, 1, 96};
+  auto b = engine.add_endpoint("call-1", "b", wide);
+  engine.update_routes(routes(1, {{"a", "b"}, {"b", "a"}}));
+  const std::uint8_t a_code = linear_to_ulaw(1000);
+  std::thread talker([&] {
+    for (std::uint16_t i = 1; i <= 25; ++i) {
+      a.send_pcmu(a_code);
+      RtpHeader header;
+      header.payload_type = 96;
+      header.sequence = i;
+      header.timestamp = 320u * i;
+      header.ssrc = 0xB;
+      std::vector<std::uint8_t> payload(640);
+      for (std::size_t s = 0; s < 320; ++s) {  // 2000, big-endian
+        payload[2 * s] = 2000 >> 8;
+        payload[2 * s + 1] = 2000 & 0xFF;
+      }
+      std::vector<std::uint8_t> packet(700);
+      packet.resize(write_rtp(header, payload, packet));
+      wide_phone.send_to(b->local_address(), packet);
+      std::this_thread::sleep_for(20ms);
+    }
+  });
+  std::vector<std::vector<std::uint8_t>> to_b;
+  const auto deadline = std::chrono::steady_clock::now() + 2s;
+  while (to_b.size() < 15 && std::chrono::steady_clock::now() < deadline)
+    if (auto packet = wide_phone.receive(5ms)) to_b.push_back(std::move(*packet));
+  const auto to_a = a.drain(100ms, 5);
+  talker.join();
+  REQUIRE(to_b.size() >= 15);
+  const auto wide_frame = parse_rtp(to_b.back());
+  REQUIRE(wide_frame);
+  CHECK(wide_frame.packet.header.payload_type == 96);
+  REQUIRE(wide_frame.packet.payload.size() == 640);  // 20 ms at 16 kHz
+  const auto sample =
+      static_cast<std::int16_t>(wide_frame.packet.payload[200] << 8 | wide_frame.packet.payload[201]);
+  CHECK(std::abs(sample - ulaw_to_linear(a_code)) <= 60);  // a's level, upsampled
+  REQUIRE(!to_a.empty());
+  const auto narrow_frame = parse_rtp(to_a.back());
+  REQUIRE(narrow_frame);
+  REQUIRE(narrow_frame.packet.payload.size() == 160);
+  CHECK(std::abs(ulaw_to_linear(narrow_frame.packet.payload[80]) - 2000) <= 130);  // b's level, downsampled
 }

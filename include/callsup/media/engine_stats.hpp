@@ -8,13 +8,16 @@ namespace callsup {
 
 /// One engine thread's figures.
 struct EngineThreadStats {
-  std::uint64_t calls = 0;            ///< calls with routes on this thread
-  std::uint64_t legs = 0;             ///< endpoints on this thread
-  std::uint64_t ticks = 0;            ///< ticks run
-  std::uint64_t missed_ticks = 0;     ///< ticks that started after the next one was due
-  std::uint64_t packets_in = 0;       ///< datagrams read (all sockets of the thread)
-  std::uint64_t packets_out = 0;      ///< datagrams sent
-  std::uint64_t unknown_source = 0;   ///< datagrams on the shared socket that matched no leg
+  std::uint64_t calls = 0;           ///< calls with routes on this thread
+  std::uint64_t legs = 0;            ///< endpoints on this thread
+  std::uint64_t ticks = 0;           ///< ticks run
+  std::uint64_t missed_ticks = 0;    ///< ticks that started after the next one was due
+  std::uint64_t packets_in = 0;      ///< datagrams read (all sockets of the thread)
+  std::uint64_t packets_out = 0;     ///< datagrams sent
+  std::uint64_t unknown_source = 0;  ///< datagrams on the shared socket that matched no leg
+  /// Routes (counted each time a call's routes were applied) naming a leg that has no endpoint on
+  /// the call's thread: not attached yet, or attached with another media group (see docs/media.md).
+  std::uint64_t unattached_routes = 0;
   std::uint64_t receive_batches = 0;  ///< recvmmsg calls that returned data
   std::uint64_t send_batches = 0;     ///< sendmmsg calls
   double cpu_seconds = 0;           ///< user + system time of this thread (0 on an executor it does not own)

@@ -25,6 +25,7 @@ struct TickContext {
   const MonitoringToneConfig& tone;
   int shared_fd;
   const std::unordered_map<LegId, LegMedia*>& legs;  ///< every leg on this thread
+  Counter& unattached_routes;                        ///< routes naming a leg not on this thread
 };
 
 /// A call's routes as compiled for its legs, and the buffers of one tick. Lives on one thread.

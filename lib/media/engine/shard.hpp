@@ -92,7 +92,7 @@ class Shard {
   std::vector<std::int64_t> played_arrivals_;
 
   Counter ticks_, missed_, packets_in_, packets_out_, unknown_source_, receive_batches_, send_batches_,
-      call_count_, leg_count_;
+      call_count_, leg_count_, unattached_routes_;
   LatencyHistogram tick_lateness_, latency_;
   clockid_t cpu_clock_{};  ///< written before cpu_clock_valid_ is set
   std::atomic<bool> cpu_clock_valid_{false};
