@@ -35,7 +35,8 @@ void validate(const JitterBufferConfig& config) {
   if (config.max_depth == 0 || config.max_depth > config.capacity)
     reject("max_depth", config.max_depth, "must be 1 to capacity (" + std::to_string(config.capacity) + ")");
   if (config.keep_after_tick > config.max_depth)
-    reject("keep_after_tick", config.keep_after_tick, "must be 0 to max_depth (" + std::to_string(config.max_depth) + ")");
+    reject("keep_after_tick", config.keep_after_tick,
+           "must be 0 to max_depth (" + std::to_string(config.max_depth) + ")");
   if (config.max_payload == 0 || config.max_payload > max_payload_limit)
     reject("max_payload", config.max_payload, "must be 1 to " + std::to_string(max_payload_limit));
   // A packet max_depth + 1 frames ahead is normal: the limit must not restart on it. It must
