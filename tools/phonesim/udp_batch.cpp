@@ -14,6 +14,18 @@
 #include "callsup/error.hpp"
 
 namespace callsup::sim {
+namespace {
+
+/// One datagram of a batch: its peer address and its single buffer.
+void point_header(mmsghdr& message, sockaddr_in& peer, iovec& buffer) noexcept {
+  message = mmsghdr{};
+  message.msg_hdr.msg_name = &peer;
+  message.msg_hdr.msg_namelen = sizeof(sockaddr_in);
+  message.msg_hdr.msg_iov = &buffer;
+  message.msg_hdr.msg_iovlen = 1;
+}
+
+}  // namespace
 
 sockaddr_in to_sockaddr(const Address& address) {
   sockaddr_in out{};
@@ -106,12 +118,7 @@ std::span<std::uint8_t> SendBatch::next_buffer() noexcept {
 void SendBatch::commit(std::size_t length, const sockaddr_in& to) noexcept {
   to_[count_] = to;
   iov_[count_] = iovec{storage_.data() + count_ * max_packet_, length};
-  msghdr& header = msgs_[count_].msg_hdr;
-  header = msghdr{};
-  header.msg_name = &to_[count_];
-  header.msg_namelen = sizeof(sockaddr_in);
-  header.msg_iov = &iov_[count_];
-  header.msg_iovlen = 1;
+  point_header(msgs_[count_], to_[count_], iov_[count_]);
   ++count_;
 }
 
@@ -157,13 +164,7 @@ RecvBatch::RecvBatch(std::size_t capacity, std::size_t max_packet)
 std::size_t RecvBatch::receive(int fd) noexcept {
   for (std::size_t i = 0; i < capacity_; ++i) {
     iov_[i] = iovec{storage_.data() + i * max_packet_, max_packet_};
-    msghdr& header = msgs_[i].msg_hdr;
-    header = msghdr{};
-    header.msg_name = &from_[i];
-    header.msg_namelen = sizeof(sockaddr_in);
-    header.msg_iov = &iov_[i];
-    header.msg_iovlen = 1;
-    msgs_[i].msg_len = 0;
+    point_header(msgs_[i], from_[i], iov_[i]);
   }
   for (;;) {
     const int got = ::recvmmsg(fd, msgs_.data(), static_cast<unsigned>(capacity_), MSG_DONTWAIT, nullptr);
