@@ -4,16 +4,10 @@
 #include <algorithm>
 #include <set>
 
-#include "media/engine/dedicated_socket.hpp"
-
 namespace callsup::detail {
 namespace {
 
 using Kind = JitterBuffer::Frame::Kind;
-
-int fd_of(const TickContext& context, const LegMedia& leg) noexcept {
-  return leg.socket != nullptr ? leg.socket->fd() : context.shared_fd;
-}
 
 }  // namespace
 
@@ -28,10 +22,7 @@ bool CallMedia::tick(TickContext& context) noexcept {
     ended_ = routes_->ended;
     dirty_ = true;
   }
-  if (ended_) {
-    for (LegMedia* leg : slot_legs_) leg->in_call = false;
-    return false;
-  }
+  if (ended_) return false;
   if (dirty_) {
     try {
       compile(context);
@@ -47,7 +38,6 @@ bool CallMedia::tick(TickContext& context) noexcept {
 }
 
 void CallMedia::compile(TickContext& context) {
-  for (LegMedia* leg : slot_legs_) leg->in_call = false;
   named_legs_.clear();
   slot_legs_.clear();
   if (!routes_) return;
@@ -64,7 +54,6 @@ void CallMedia::compile(TickContext& context) {
     if (found == context.legs.end()) continue;
     slots.push_back(id);
     slot_legs_.push_back(found->second);
-    found->second->in_call = true;
   }
   plan_ = compile_mix_plan(routes_, slots);
   context.unattached_routes.add(plan_.unattached_routes);
@@ -197,7 +186,7 @@ void CallMedia::send_mixed(TickContext& context, LegMedia& leg, std::int16_t* mi
 
 void CallMedia::send(TickContext& context, LegMedia& leg, std::size_t length) noexcept {
   if (length == 0 || !leg.has_remote()) return;
-  context.batch.add(fd_of(context, leg), leg.audio_out().first(length), leg.remote_address());
+  context.batch.add(leg.out_fd, leg.audio_out().first(length), leg.remote_address());
   leg.sent_audio = true;
   leg.counters.packets_out.add();
   leg.counters.bytes_out.add(length);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <unordered_map>
 
@@ -31,6 +32,7 @@ class MediaEngine::Impl {
       contexts_.push_back(std::make_unique<asio::io_context>(1));
       add_shard(i, contexts_.back()->get_executor());
     }
+    for (auto& shard : shards_) shard->set_siblings(&shards_);
     for (std::size_t i = 0; i < n; ++i) {
       threads_.emplace_back([this, i] {
         shards_[i]->adopt_current_thread();
@@ -43,6 +45,7 @@ class MediaEngine::Impl {
 
   void start_on(const any_io_executor& executor) {
     for (std::size_t i = 0; i < config_.threads; ++i) add_shard(i, asio::make_strand(executor));
+    for (auto& shard : shards_) shard->set_siblings(&shards_);
     for (auto& shard : shards_) shard->start();
   }
 
@@ -65,7 +68,10 @@ class MediaEngine::Impl {
     const std::size_t index = shard_of(group);
     auto media =
         std::make_shared<detail::LegMedia>(group, leg, config, config_.ptime_ms, config_.jitter_max_depth);
-    media->shard = index;
+    media->home = media->shard = index;
+    media->wanted_shard.store(index);
+    media->home_shared_fd = shards_[index]->shared_fd();
+    media->anchor = group;
     std::unique_ptr<detail::DedicatedSocket> socket;
     if (config.socket == SocketMode::dedicated) {
       socket = std::make_unique<detail::DedicatedSocket>(detail::open_udp_socket(
@@ -88,6 +94,7 @@ class MediaEngine::Impl {
     legs_.erase(found);
     media->attached.store(false);
     if (!stopped_) shards_[media->shard]->detach(media);
+    waiting_.erase(leg);
   }
 
   std::shared_ptr<RtpEndpoint> endpoint(const LegId& leg) const {
@@ -107,6 +114,7 @@ class MediaEngine::Impl {
     }
     const bool ended = routes->ended;
     const CallId call = routes->call;
+    place_legs(*routes);
     mailbox->put(std::move(routes));
     if (ended) calls_.erase(call);
   }
@@ -140,6 +148,8 @@ class MediaEngine::Impl {
       s.total.packets_out += t.packets_out;
       s.total.unknown_source += t.unknown_source;
       s.total.unattached_routes += t.unattached_routes;
+      s.total.moved_legs += t.moved_legs;
+      s.total.forwarded_packets += t.forwarded_packets;
       s.total.receive_batches += t.receive_batches;
       s.total.send_batches += t.send_batches;
       s.total.cpu_seconds += t.cpu_seconds;
@@ -162,6 +172,9 @@ class MediaEngine::Impl {
       stopped_ = true;
       for (auto& [id, media] : legs_) media->attached.store(false);
     }
+    // Every thread stops sending before any socket closes: a leg that moved to another thread
+    // still sends from its home thread's shared socket.
+    for (auto& shard : shards_) shard->halt();
     for (auto& shard : shards_) shard->stop();
     for (auto& context : contexts_) context->stop();
     for (auto& thread : threads_) thread.join();
@@ -196,6 +209,60 @@ class MediaEngine::Impl {
     shards_.push_back(std::move(shard));
   }
 
+  // --- where legs run -------------------------------------------------------------------
+  // A leg runs on the thread of its anchor call (first: its media group). When another call's
+  // routes name it and the anchor's latest routes no longer do (a supervisor whose session moved
+  // on), the leg moves to that call's thread; while both name it, it stays and the other call
+  // waits for it (counted in unattached_routes meanwhile).
+
+  void place_legs(const RouteSet& routes) {
+    if (routes.ended) {
+      named_.erase(routes.call);
+    } else {
+      auto& named = named_[routes.call];
+      named.clear();
+      for (const Route& r : routes.routes) {
+        named.insert(r.from);
+        named.insert(r.to);
+      }
+      for (const LegId& leg : routes.tone_listeners) named.insert(leg);
+      for (const LegId& leg : named) claim(leg, routes.call);
+    }
+    // Legs that waited for a call which may have let them go.
+    std::vector<std::pair<LegId, CallId>> waiting(waiting_.begin(), waiting_.end());
+    for (const auto& [leg, call] : waiting) claim(leg, call);
+  }
+
+  bool names(const CallId& call, const LegId& leg) const {
+    auto found = named_.find(call);
+    return found != named_.end() && found->second.count(leg) != 0;
+  }
+
+  void claim(const LegId& leg, const CallId& call) {
+    auto found = legs_.find(leg);
+    if (found == legs_.end() || !names(call, leg)) {
+      waiting_.erase(leg);
+      return;
+    }
+    detail::LegMedia& media = *found->second;
+    if (media.anchor == call) {
+      waiting_.erase(leg);
+      return;
+    }
+    if (names(media.anchor, leg)) {
+      waiting_[leg] = call;
+      return;
+    }
+    waiting_.erase(leg);
+    media.anchor = call;
+    const std::size_t to = shard_of(call);
+    if (to == media.shard) return;
+    const std::size_t from = media.shard;
+    media.shard = to;
+    media.wanted_shard.store(to);
+    shards_[from]->hand_over(found->second);
+  }
+
   std::size_t shard_of(const CallId& group) const noexcept {
     return std::hash<std::string>{}(group) % shards_.size();
   }
@@ -217,6 +284,8 @@ class MediaEngine::Impl {
   mutable std::mutex mutex_;
   std::unordered_map<LegId, std::shared_ptr<detail::LegMedia>> legs_;
   std::unordered_map<CallId, std::shared_ptr<detail::RouteMailbox>> calls_;
+  std::unordered_map<CallId, std::set<LegId>> named_;  ///< legs named by each live call's routes
+  std::unordered_map<LegId, CallId> waiting_;          ///< leg -> a call that wants it on its thread
   std::vector<DtmfHandler> handlers_;
   bool stopped_ = false;
   detail::ControlQueue control_;  // outlives the shards, which post to it

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <future>
 
+#include <unistd.h>
+
 namespace callsup::detail {
 namespace {
 
@@ -53,6 +55,7 @@ Shard::~Shard() = default;
 void Shard::open(std::uint16_t port) {
   shared_.emplace(open_udp_socket(executor_, config_.bind_ip, port, 0, 0, config_.socket_buffer_bytes));
   shared_address_ = local_address_of(*shared_);
+  shared_fd_ = shared_->native_handle();
 }
 
 void Shard::start() {
@@ -64,9 +67,29 @@ void Shard::start() {
   });
 }
 
-void Shard::stop() {
+template <typename Task>
+void Shard::run_and_wait(Task task) {
   std::promise<void> done;
-  asio::post(executor_, [this, &done] {
+  asio::post(executor_, [&] {
+    task();
+    done.set_value();
+  });
+  done.get_future().wait();
+}
+
+void Shard::halt() {
+  run_and_wait([this] {
+    running_ = false;
+    boost::system::error_code ignored;
+    timer_.cancel();
+    if (shared_) shared_->cancel(ignored);
+    for (auto& [leg, slot] : slots_)
+      if (slot.socket) slot.socket->socket().cancel(ignored);
+  });
+}
+
+void Shard::stop() {
+  run_and_wait([this] {
     running_ = false;
     boost::system::error_code ignored;
     timer_.cancel();
@@ -78,9 +101,7 @@ void Shard::stop() {
     if (cpu_clock_valid_.load(std::memory_order_acquire))
       final_cpu_seconds_.store(cpu_seconds_of(cpu_clock_));
     cpu_clock_valid_.store(false, std::memory_order_release);
-    done.set_value();
   });
-  done.get_future().wait();
 }
 
 void Shard::adopt_current_thread() noexcept {
@@ -93,11 +114,21 @@ void Shard::adopt_current_thread() noexcept {
 void Shard::attach(std::shared_ptr<LegMedia> leg, std::unique_ptr<DedicatedSocket> socket) {
   auto owned = std::make_shared<std::unique_ptr<DedicatedSocket>>(std::move(socket));
   asio::post(executor_, [this, leg = std::move(leg), owned] {
+    if (!leg->attached.load()) {  // removed while it was on its way here
+      if (leg->home == index_) {
+        unindex_leg(leg.get());
+      } else {
+        Shard& home = home_of(*leg);
+        asio::post(home.executor_, [&home, leg] { home.unindex_leg(leg.get()); });
+      }
+      return;  // `owned` closes a dedicated socket
+    }
     LegMedia* key = leg.get();
     LegSlot& slot = slots_[key];
     slot.media = leg;
     slot.socket = std::move(*owned);
     leg->socket = slot.socket.get();
+    leg->out_fd = slot.socket ? slot.socket->fd() : leg->home_shared_fd;
     index_leg(slot);
     order_.push_back(key);
     send_.reserve(order_.size() * 2 + 16);
@@ -105,25 +136,82 @@ void Shard::attach(std::shared_ptr<LegMedia> leg, std::unique_ptr<DedicatedSocke
     leg_count_.set(order_.size());
     if (slot.socket && running_) arm_dedicated(slot);
     mark_calls_of(leg->leg);
+    if (leg->wanted_shard.load() != index_) move_away(slot);  // moved again while in flight
   });
 }
 
 void Shard::detach(std::shared_ptr<LegMedia> leg) {
   asio::post(executor_, [this, leg = std::move(leg)] {
     auto found = slots_.find(leg.get());
-    if (found == slots_.end()) return;
-    unindex_leg(found->second);
+    if (found == slots_.end()) return;  // still on its way here: attach() drops it
+    by_id_.erase(leg->leg);
+    if (leg->home == index_) {
+      unindex_leg(leg.get());
+    } else if (!found->second.socket) {
+      Shard& home = home_of(*leg);
+      asio::post(home.executor_, [&home, leg] { home.unindex_leg(leg.get()); });
+    }
     if (found->second.socket) {
       boost::system::error_code ignored;
       found->second.socket->socket().close(ignored);
     }
     order_.erase(std::remove(order_.begin(), order_.end(), leg.get()), order_.end());
     leg->socket = nullptr;
-    leg->in_call = false;
     mark_calls_of(leg->leg);
     slots_.erase(found);
     leg_count_.set(order_.size());
   });
+}
+
+void Shard::hand_over(std::shared_ptr<LegMedia> leg) {
+  asio::post(executor_, [this, leg = std::move(leg)] {
+    auto found = slots_.find(leg.get());
+    if (found == slots_.end()) return;  // on its way here: attach() passes it on
+    if (leg->wanted_shard.load() != index_) move_away(found->second);
+  });
+}
+
+void Shard::move_away(LegSlot& slot) {
+  std::shared_ptr<LegMedia> leg = slot.media;
+  Shard& to = *(*siblings_)[leg->wanted_shard.load()];
+  std::unique_ptr<DedicatedSocket> socket;
+  if (slot.socket) {
+    // The socket goes with the leg: its descriptor is re-registered with the new thread.
+    boost::system::error_code error;
+    auto& old = slot.socket->socket();
+    const auto protocol = old.local_endpoint(error).protocol();
+    const int fd = error ? -1 : old.release(error);
+    if (fd >= 0 && !error) {
+      try {
+        socket = std::make_unique<DedicatedSocket>(asio::ip::udp::socket(to.executor_, protocol, fd));
+      } catch (...) {
+        ::close(fd);  // out of descriptors or memory: the leg moves without its socket
+      }
+    }
+  } else if (leg->home == index_) {
+    set_away(leg, &to);
+  } else {
+    Shard& home = home_of(*leg);
+    asio::post(home.executor_, [&home, leg, &to] { home.set_away(leg, &to); });
+  }
+  by_id_.erase(leg->leg);
+  order_.erase(std::remove(order_.begin(), order_.end(), leg.get()), order_.end());
+  leg->socket = nullptr;
+  mark_calls_of(leg->leg);
+  slots_.erase(leg.get());  // `slot` is gone from here on
+  leg_count_.set(order_.size());
+  moved_legs_.add();
+  to.attach(leg, std::move(socket));
+}
+
+void Shard::set_away(const std::shared_ptr<LegMedia>& leg, Shard* where) {
+  auto found = home_legs_.find(leg.get());
+  if (found != home_legs_.end()) mark_away(found->second, where == this ? nullptr : where);
+}
+
+void Shard::mark_away(HomeEntry& entry, Shard* where) noexcept {
+  if ((entry.away == nullptr) != (where == nullptr)) away_legs_ += where != nullptr ? 1 : -1;
+  entry.away = where;
 }
 
 void Shard::add_call(std::shared_ptr<RouteMailbox> mailbox) {
@@ -136,33 +224,56 @@ void Shard::add_call(std::shared_ptr<RouteMailbox> mailbox) {
 void Shard::index_leg(LegSlot& slot) {
   LegMedia* leg = slot.media.get();
   by_id_[leg->leg] = leg;
-  if (slot.socket) return;  // its own socket: nothing to tell apart
+  if (slot.socket || leg->home != index_) return;  // a dedicated socket, or indexed at its home
+  auto [entry, fresh] = home_legs_.try_emplace(leg);
+  mark_away(entry->second, nullptr);
+  if (!fresh) return;  // back home: indexed since it first came
+  entry->second.media = slot.media;
   if (leg->has_remote()) {
     const PeerKey peer = PeerKey::of(leg->remote_address().storage);
     peers_[peer].push_back(leg);
-    if (leg->peer_ssrc()) register_stream(slot, {peer, *leg->peer_ssrc()});
+    if (leg->peer_ssrc()) register_stream(entry->second, {peer, *leg->peer_ssrc()});
   }
   if (leg->config.remote_ssrc) ssrcs_[*leg->config.remote_ssrc].push_back(leg);
 }
 
-void Shard::unindex_leg(LegSlot& slot) {
-  LegMedia* leg = slot.media.get();
-  by_id_.erase(leg->leg);
-  if (slot.stream) streams_.erase(*slot.stream);
-  slot.stream.reset();
+void Shard::unindex_leg(LegMedia* leg) {
+  auto found = home_legs_.find(leg);
+  if (found == home_legs_.end()) return;
+  if (found->second.stream) streams_.erase(*found->second.stream);
+  unindex_peer(leg);
+  if (leg->config.remote_ssrc) erase_from(ssrcs_, *leg->config.remote_ssrc, leg);
+  mark_away(found->second, nullptr);
+  home_legs_.erase(found);
+}
+
+void Shard::unindex_peer(LegMedia* leg) {
   for (auto it = peers_.begin(); it != peers_.end();) {
     auto& legs = it->second;
     legs.erase(std::remove(legs.begin(), legs.end(), leg), legs.end());
     it = legs.empty() ? peers_.erase(it) : std::next(it);
   }
-  if (leg->config.remote_ssrc) erase_from(ssrcs_, *leg->config.remote_ssrc, leg);
 }
 
-void Shard::register_stream(LegSlot& slot, const StreamKey& key) {
-  if (slot.stream && *slot.stream == key) return;
-  if (slot.stream) streams_.erase(*slot.stream);
-  streams_[key] = slot.media.get();
-  slot.stream = key;
+void Shard::register_stream(HomeEntry& entry, const StreamKey& key) {
+  if (entry.stream && *entry.stream == key) return;
+  if (entry.stream) streams_.erase(*entry.stream);
+  streams_[key] = entry.media.get();
+  entry.stream = key;
+}
+
+void Shard::relatch(LegMedia* leg, const PeerKey& peer, std::optional<std::uint32_t> ssrc, bool moved) {
+  auto found = home_legs_.find(leg);
+  if (found == home_legs_.end()) return;
+  try {
+    if (moved) {
+      unindex_peer(leg);
+      peers_[peer].push_back(leg);
+    }
+    if (ssrc) register_stream(found->second, {peer, *ssrc});
+  } catch (...) {
+    // Out of memory for an index entry: the slower lookups still find the leg.
+  }
 }
 
 void Shard::arm_shared() {
@@ -217,6 +328,13 @@ void Shard::drain(int fd, LegMedia* dedicated) noexcept {
         unknown_source_.add();
         continue;
       }
+      if (dedicated == nullptr && away_legs_ != 0) {
+        auto home = home_legs_.find(leg);
+        if (home != home_legs_.end() && home->second.away != nullptr) {
+          if (!receive_.truncated(i)) forward(home->second, data.first(length), receive_.source(i), now);
+          continue;
+        }
+      }
       if (receive_.truncated(i)) {
         leg->counters.malformed.add();
         continue;
@@ -230,31 +348,51 @@ void Shard::drain(int fd, LegMedia* dedicated) noexcept {
 void Shard::deliver(LegMedia& leg, std::span<std::uint8_t> data, std::size_t length,
                     const sockaddr_storage& from, std::int64_t now_ns) noexcept {
   const ReceiveOutcome outcome = leg.receive(data, length, from, now_ns);
-  if (outcome.accepted && leg.socket == nullptr && (outcome.relatched || outcome.new_ssrc)) {
-    auto found = slots_.find(&leg);
-    if (found != slots_.end()) {
-      try {
-        const PeerKey peer = PeerKey::of(leg.remote_address().storage);
-        if (outcome.relatched) {
-          for (auto it = peers_.begin(); it != peers_.end();) {
-            auto& legs = it->second;
-            legs.erase(std::remove(legs.begin(), legs.end(), &leg), legs.end());
-            it = legs.empty() ? peers_.erase(it) : std::next(it);
-          }
-          peers_[peer].push_back(&leg);
-        }
-        if (leg.peer_ssrc()) register_stream(found->second, {peer, *leg.peer_ssrc()});
-      } catch (...) {
-        // Out of memory for an index entry: the slower lookups still find the leg.
-      }
-    }
-  }
+  if (outcome.accepted && leg.socket == nullptr && (outcome.relatched || outcome.new_ssrc))
+    follow_peer(leg, outcome);
   if (outcome.digit && digits_) {
     try {
       digits_(leg.leg, *outcome.digit);
     } catch (...) {
       // The control queue is full or out of memory: the digit is lost, counted as received.
     }
+  }
+}
+
+// The shared socket's demultiplexing follows a peer that moved or changed SSRC; the index is
+// kept by the leg's home thread.
+void Shard::follow_peer(LegMedia& leg, const ReceiveOutcome& outcome) {
+  const PeerKey peer = PeerKey::of(leg.remote_address().storage);
+  if (leg.home == index_) {
+    relatch(&leg, peer, leg.peer_ssrc(), outcome.relatched);
+    return;
+  }
+  auto found = slots_.find(&leg);
+  if (found == slots_.end()) return;
+  try {
+    Shard& home = home_of(leg);
+    asio::post(home.executor_, [&home, media = found->second.media, peer, ssrc = leg.peer_ssrc(),
+                                moved = outcome.relatched] { home.relatch(media.get(), peer, ssrc, moved); });
+  } catch (...) {
+    // Out of memory: the home keeps the old entry; the slower lookups may still find the leg.
+  }
+}
+
+void Shard::forward(const HomeEntry& entry, std::span<const std::uint8_t> data, const sockaddr_storage& from,
+                    std::int64_t now_ns) noexcept {
+  try {
+    Forwarded packet{{data.begin(), data.end()}, from, now_ns};
+    Shard* to = entry.away;
+    asio::post(to->executor_, [to, media = entry.media, packet = std::move(packet)]() mutable {
+      if (to->slots_.find(media.get()) == to->slots_.end()) {
+        to->unknown_source_.add();  // it moved on or was removed meanwhile
+        return;
+      }
+      to->deliver(*media, packet.data, packet.data.size(), packet.from, packet.arrival_ns);
+    });
+    forwarded_packets_.add();
+  } catch (...) {
+    unknown_source_.add();  // out of memory: dropped
   }
 }
 
@@ -289,14 +427,9 @@ void Shard::on_tick() noexcept {
     leg->pop_frame();
   }
   played_arrivals_.clear();
-  TickContext context{*mixer_,
-                      send_,
-                      played_arrivals_,
-                      config_.ptime_ms,
-                      config_.monitoring_tone,
-                      shared_ ? shared_->native_handle() : -1,
-                      by_id_,
-                      unattached_routes_};
+  TickContext context{
+      *mixer_,           send_, played_arrivals_, config_.ptime_ms, config_.monitoring_tone, by_id_,
+      unattached_routes_};
   for (std::size_t i = 0; i < calls_.size();) {
     if (calls_[i]->tick(context)) {
       ++i;
@@ -307,7 +440,7 @@ void Shard::on_tick() noexcept {
     call_count_.set(calls_.size());
   }
   for (LegMedia* leg : order_) {
-    const int fd = leg->socket != nullptr ? leg->socket->fd() : context.shared_fd;
+    const int fd = leg->out_fd;
     if (!leg->sent_audio && config_.silence_to_idle_legs && leg->has_remote()) {
       if (const std::size_t length = leg->build_audio(leg->silence()); length != 0) {
         send_.add(fd, leg->audio_out().first(length), leg->remote_address());
@@ -351,6 +484,8 @@ EngineThreadStats Shard::stats() const {
   s.packets_out = packets_out_.get();
   s.unknown_source = unknown_source_.get();
   s.unattached_routes = unattached_routes_.get();
+  s.moved_legs = moved_legs_.get();
+  s.forwarded_packets = forwarded_packets_.get();
   s.receive_batches = receive_batches_.get();
   s.send_batches = send_batches_.get();
   s.cpu_seconds = cpu_clock_valid_.load(std::memory_order_acquire) ? cpu_seconds_of(cpu_clock_)

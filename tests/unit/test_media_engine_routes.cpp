@@ -17,11 +17,15 @@
 #include "callsup/media/rtp_packet.hpp"
 #include "callsup/media/telephone_event.hpp"
 #include "support/checks.hpp"
+#include "support/engine_phone.hpp"
 #include "support/udp_peer.hpp"
 
 using namespace callsup;
 using namespace std::chrono_literals;
 using callsup::test::eventually;
+using callsup::test::Phone;
+using callsup::test::routes;
+using callsup::test::talk;
 using callsup::test::UdpPeer;
 
 namespace {
@@ -33,73 +37,6 @@ MediaEngineConfig one_thread(std::shared_ptr<MixerBackend> mixer = nullptr, bool
   config.mixer = std::move(mixer);
   config.silence_to_idle_legs = silence;
   return config;
-}
-
-/// A phone: a socket, its endpoint in the engine, and its own RTP clock.
-struct Phone {
-  UdpPeer socket;
-  std::shared_ptr<RtpEndpoint> endpoint;
-  std::uint32_t ssrc;
-  std::uint16_t sequence = 1;
-
-  Phone(MediaEngine& engine, const LegId& leg, std::uint32_t own_ssrc) : ssrc(own_ssrc) {
-    EndpointConfig config;
-    config.remote = socket.address();
-    config.remote_ssrc = own_ssrc;
-    endpoint = engine.add_endpoint("call-1", leg, config);
-  }
-  void send_pcmu(std::uint8_t code, std::uint8_t payload_type = 0) {
-    std::vector<std::uint8_t> payload(160, code);
-    RtpHeader header;
-    header.payload_type = payload_type;
-    header.sequence = sequence;
-    header.timestamp = 160u * sequence;
-    header.ssrc = ssrc;
-    ++sequence;
-    std::vector<std::uint8_t> packet(200);
-    packet.resize(write_rtp(header, payload, packet));
-    socket.send_to(endpoint->local_address(), packet);
-  }
-  void send_event(std::uint32_t timestamp, const TelephoneEvent& event) {
-    RtpHeader header;
-    header.payload_type = 101;
-    header.sequence = sequence++;
-    header.timestamp = timestamp;
-    header.ssrc = ssrc;
-    std::array<std::uint8_t, 4> payload{};
-    write_telephone_event(event, payload);
-    std::vector<std::uint8_t> packet(64);
-    packet.resize(write_rtp(header, payload, packet));
-    socket.send_to(endpoint->local_address(), packet);
-  }
-  /// Packets received within `window` (or until `enough` came: slow sanitizer builds on a busy
-  /// machine may need more than the nominal time).
-  std::vector<std::vector<std::uint8_t>> drain(std::chrono::milliseconds window,
-                                               std::size_t enough = SIZE_MAX) {
-    std::vector<std::vector<std::uint8_t>> out;
-    const auto deadline = std::chrono::steady_clock::now() + (enough == SIZE_MAX ? window : 5 * window);
-    while (std::chrono::steady_clock::now() < deadline && out.size() < enough)
-      if (auto packet = socket.receive(5ms)) out.push_back(std::move(*packet));
-    return out;
-  }
-};
-
-std::shared_ptr<const RouteSet> routes(std::uint64_t version, std::vector<Route> list) {
-  auto set = std::make_shared<RouteSet>();
-  set->call = "call-1";
-  set->version = version;
-  std::sort(list.begin(), list.end(),
-            [](const Route& a, const Route& b) { return std::tie(a.to, a.from) < std::tie(b.to, b.from); });
-  set->routes = std::move(list);
-  return set;
-}
-
-/// Streams `code` from each phone for `ticks` ticks at 20 ms.
-void talk(std::vector<std::pair<Phone*, std::uint8_t>> talkers, int ticks) {
-  for (int i = 0; i < ticks; ++i) {
-    for (auto& [phone, code] : talkers) phone->send_pcmu(code);
-    std::this_thread::sleep_for(20ms);
-  }
 }
 
 }  // namespace

@@ -18,6 +18,12 @@ struct EngineThreadStats {
   /// Routes (counted each time a call's routes were applied) naming a leg that has no endpoint on
   /// the call's thread: not attached yet, or attached with another media group (see docs/media.md).
   std::uint64_t unattached_routes = 0;
+  /// Legs this thread handed to another because the call they serve runs there (a supervisor
+  /// whose session moved to a call on another thread).
+  std::uint64_t moved_legs = 0;
+  /// Datagrams read on this thread's shared socket for a leg that runs on another thread, passed
+  /// on to it (the peer keeps sending where it was told to).
+  std::uint64_t forwarded_packets = 0;
   std::uint64_t receive_batches = 0;  ///< recvmmsg calls that returned data
   std::uint64_t send_batches = 0;     ///< sendmmsg calls
   double cpu_seconds = 0;           ///< user + system time of this thread (0 on an executor it does not own)

@@ -23,7 +23,6 @@ struct TickContext {
   std::vector<std::int64_t>& played_arrivals;  ///< arrival times of frames sent on this tick
   int ptime_ms;
   const MonitoringToneConfig& tone;
-  int shared_fd;
   const std::unordered_map<LegId, LegMedia*>& legs;  ///< every leg on this thread
   Counter& unattached_routes;                        ///< routes naming a leg not on this thread
 };

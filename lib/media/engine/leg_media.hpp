@@ -51,8 +51,15 @@ class LegMedia {
   const LegId leg;
   const EndpointConfig config;
   const std::uint32_t ssrc;
-  std::size_t shard = 0;  ///< written once, before the leg is handed to its thread
-  SocketAddress local;    ///< written once, before the leg is handed to its thread
+  /// The thread whose shared socket the peer sends to (and which forwards its packets when the
+  /// leg runs elsewhere); written once, before the leg is handed to its thread.
+  std::size_t home = 0;
+  int home_shared_fd = -1;  ///< that thread's shared socket; written once, like `home`
+  SocketAddress local;      ///< written once, before the leg is handed to its thread
+
+  // --- control side (under the engine's lock) ---
+  std::size_t shard = 0;  ///< the thread the leg was last sent to (moves with the call it serves)
+  CallId anchor;          ///< the call whose thread the leg was placed on (first: media_group)
 
   // --- media thread ---
   /// Checks source, SRTP, RTP and payload type of one datagram (`data` may be modified in place:
@@ -93,9 +100,9 @@ class LegMedia {
   void sync_jitter_stats() noexcept;
 
   DedicatedSocket* socket = nullptr;            ///< null on the shared socket
+  int out_fd = -1;                              ///< where its packets are sent from
   std::unique_ptr<Resampler> to_mix, from_mix;  ///< when the call mixes at another rate
   std::vector<std::int16_t> mix_in;             ///< this tick's input at the call's mix rate
-  bool in_call = false;                         ///< some applied RouteSet names this leg
   bool sent_audio = false;                      ///< an audio packet went out on this tick
   /// The codec's encoding of a silent frame (made once).
   std::span<const std::uint8_t> silence() const noexcept { return silence_; }
@@ -106,6 +113,9 @@ class LegMedia {
         unknown_payload_type, auth_fail, replay, unexpected_source, rtcp, dtmf_in, dtmf_out, send_errors;
   } counters;
   std::atomic<bool> attached{true};
+  /// The thread the engine wants the leg on: a thread that receives the leg passes it on when
+  /// this changed meanwhile (moves can overtake each other in flight).
+  std::atomic<std::size_t> wanted_shard{0};
   std::optional<SocketAddress> remote_text() const;
   EndpointStats stats() const noexcept;
   /// Digits queued from other threads, picked up by the media thread each tick.

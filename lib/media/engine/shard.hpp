@@ -34,13 +34,24 @@ class Shard {
   // --- control side (any thread) ---
   /// Binds the shared socket (before start). Throws Error(io_error).
   void open(std::uint16_t port);
+  /// The engine's threads, so that a shard can reach a leg's home (set once, before start).
+  void set_siblings(const std::vector<std::unique_ptr<Shard>>* siblings) noexcept { siblings_ = siblings; }
   void start();
-  /// Closes sockets and cancels the clock, on the shard's executor; returns once done.
+  /// Stops the clock and the reading, on the shard's executor; returns once done. Sockets stay
+  /// open, since legs that moved to another thread still send from this one's shared socket.
+  void halt();
+  /// Closes sockets (after every thread is halted); returns once done.
   void stop();
   void attach(std::shared_ptr<LegMedia> leg, std::unique_ptr<DedicatedSocket> socket);
+  /// Removes a leg running here; its home (another thread) is told to forget it as well.
   void detach(std::shared_ptr<LegMedia> leg);
+  /// Moves a leg running here to the thread in its `wanted_shard`: it leaves this thread's tick
+  /// loop (a dedicated socket goes with it), that thread picks it up, and the leg's home forwards
+  /// the shared socket's packets there.
+  void hand_over(std::shared_ptr<LegMedia> leg);
   void add_call(std::shared_ptr<RouteMailbox> mailbox);
   SocketAddress shared_address() const { return shared_address_; }
+  int shared_fd() const noexcept { return shared_fd_; }
   const asio::any_io_executor& executor() const noexcept { return executor_; }
   EngineThreadStats stats() const;
   /// Starts the percentiles afresh (e.g. after a warm-up), on the shard's thread.
@@ -52,7 +63,19 @@ class Shard {
   struct LegSlot {
     std::shared_ptr<LegMedia> media;
     std::unique_ptr<DedicatedSocket> socket;
+  };
+  /// A shared-socket leg whose home is this thread: how its packets are recognised, and where it
+  /// runs when it runs elsewhere.
+  struct HomeEntry {
+    std::shared_ptr<LegMedia> media;
     std::optional<StreamKey> stream;  ///< registered in streams_
+    Shard* away = nullptr;            ///< the thread it runs on, when not this one
+  };
+  /// A datagram read here for a leg that runs on another thread.
+  struct Forwarded {
+    std::vector<std::uint8_t> data;
+    sockaddr_storage from{};
+    std::int64_t arrival_ns = 0;
   };
 
   void arm_shared();
@@ -61,9 +84,20 @@ class Shard {
   LegMedia* demultiplex(const sockaddr_storage& from, std::span<const std::uint8_t> datagram) noexcept;
   void deliver(LegMedia& leg, std::span<std::uint8_t> data, std::size_t length, const sockaddr_storage& from,
                std::int64_t now_ns) noexcept;
-  void register_stream(LegSlot& slot, const StreamKey& key);
+  void register_stream(HomeEntry& entry, const StreamKey& key);
   void index_leg(LegSlot& slot);
-  void unindex_leg(LegSlot& slot);
+  void unindex_leg(LegMedia* leg);
+  void unindex_peer(LegMedia* leg);
+  void relatch(LegMedia* leg, const PeerKey& peer, std::optional<std::uint32_t> ssrc, bool moved);
+  void follow_peer(LegMedia& leg, const ReceiveOutcome& outcome);
+  void set_away(const std::shared_ptr<LegMedia>& leg, Shard* where);
+  void mark_away(HomeEntry& entry, Shard* where) noexcept;
+  void move_away(LegSlot& slot);
+  template <typename Task>
+  void run_and_wait(Task task);
+  void forward(const HomeEntry& entry, std::span<const std::uint8_t> data, const sockaddr_storage& from,
+               std::int64_t now_ns) noexcept;
+  Shard& home_of(const LegMedia& leg) const noexcept { return *(*siblings_)[leg.home]; }
   void schedule_tick();
   void on_tick() noexcept;
   void mark_calls_of(const LegId& leg) noexcept;
@@ -73,15 +107,19 @@ class Shard {
   MediaEngineConfig config_;
   std::shared_ptr<MixerBackend> mixer_;
   DigitSink digits_;
+  const std::vector<std::unique_ptr<Shard>>* siblings_ = nullptr;
   std::optional<asio::ip::udp::socket> shared_;
   SocketAddress shared_address_;
+  int shared_fd_ = -1;
   asio::steady_timer timer_;
   std::chrono::steady_clock::time_point due_;
   std::chrono::nanoseconds period_;
   bool running_ = false;
 
-  std::unordered_map<LegMedia*, LegSlot> slots_;
-  std::vector<LegMedia*> order_;  ///< legs in attach order, for the tick loop
+  std::unordered_map<LegMedia*, LegSlot> slots_;        ///< legs running here
+  std::unordered_map<LegMedia*, HomeEntry> home_legs_;  ///< shared-socket legs whose home is here
+  std::ptrdiff_t away_legs_ = 0;                        ///< entries of home_legs_ running elsewhere
+  std::vector<LegMedia*> order_;                        ///< legs in attach order, for the tick loop
   std::unordered_map<LegId, LegMedia*> by_id_;
   std::unordered_map<StreamKey, LegMedia*, StreamKeyHash> streams_;         ///< (peer, SSRC) -> leg
   std::unordered_map<PeerKey, std::vector<LegMedia*>, PeerKeyHash> peers_;  ///< signalled peer -> legs
@@ -92,7 +130,7 @@ class Shard {
   std::vector<std::int64_t> played_arrivals_;
 
   Counter ticks_, missed_, packets_in_, packets_out_, unknown_source_, receive_batches_, send_batches_,
-      call_count_, leg_count_, unattached_routes_;
+      call_count_, leg_count_, unattached_routes_, moved_legs_, forwarded_packets_;
   LatencyHistogram tick_lateness_, latency_;
   clockid_t cpu_clock_{};  ///< written before cpu_clock_valid_ is set
   std::atomic<bool> cpu_clock_valid_{false};
