@@ -579,4 +579,7 @@ TEST_CASE("media: srtp_backend() reports libsrtp2 doing its crypto with the Open
   // and the version is that of the libcrypto this test process runs with.
   CHECK(backend.crypto.find("using openssl") != std::string::npos);
   CHECK(backend.crypto.rfind(OpenSSL_version(OPENSSL_VERSION), 0) == 0);
+  // callsup's HMAC-SHA1 passed libsrtp's known-answer tests and replaced libsrtp's (the tags it
+  // makes are checked byte for byte against the RFC 3711 model above).
+  CHECK(backend.crypto.find("HMAC-SHA1 (callsup") != std::string::npos);
 }
