@@ -1,6 +1,8 @@
 // callsup (internal): the engine's control thread, where user callbacks run.
 #pragma once
 
+#include <pthread.h>
+
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -14,7 +16,11 @@ namespace callsup::detail {
 /// (DTMF handlers, the SupervisionService). A task that throws is counted and skipped.
 class ControlQueue {
  public:
-  ControlQueue() : thread_([this] { run(); }) {}
+  ControlQueue()
+      : thread_([this] {
+          ::pthread_setname_np(::pthread_self(), "callsup-control");
+          run();
+        }) {}
   ~ControlQueue() {
     {
       std::lock_guard lock(mutex_);
