@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,6 +23,7 @@
 #include "sequence_tracker.hpp"
 #include "signals.hpp"
 #include "support/checks.hpp"
+#include "support/udp_peer.hpp"
 #include "tone_analysis.hpp"
 #include "udp_batch.hpp"
 
@@ -29,6 +31,7 @@ namespace {
 
 using namespace callsup;
 using namespace callsup::sim;
+using namespace std::chrono_literals;
 
 /// `frames` frames of `frame_size` samples of `signal`, as a phone would send them.
 std::vector<std::int16_t> render(const SignalFn& signal, std::size_t frames, std::size_t frame_size = 160) {
@@ -309,6 +312,51 @@ TEST_CASE("phonesim: phones with different ptimes share the set's tick (their gc
   // 30 ms packets are 240 samples.
   CHECK(set.recording(a).size() == 240 * set.stats(a).received);
   CHECK(tones_in(set.recording(a), {500, 1000}) == "500");
+}
+
+TEST_CASE("phonesim: a phone's send offset places its packets within the period") {
+  PhoneSet set;
+  PhoneConfig a_config = phone("a", sine(1000)), b_config = phone("b", sine(500));
+  b_config.send_offset_ms = 10;
+  const std::size_t a = set.add(a_config), b = set.add(b_config);
+  callsup::test::UdpPeer sink;
+  const Address to{"127.0.0.1", sink.address().port};
+  set.set_remote(a, to);
+  set.set_remote(b, to);
+  set.start();
+  // Gaps from each of a's packets to the next of b's: half a period apart.
+  std::vector<double> gaps;
+  std::optional<std::chrono::steady_clock::time_point> last_a;
+  const auto deadline = std::chrono::steady_clock::now() + 2s;
+  while (gaps.size() < 40 && std::chrono::steady_clock::now() < deadline) {
+    auto packet = sink.receive(50ms);
+    if (!packet) continue;
+    const auto now = std::chrono::steady_clock::now();
+    const RtpParseResult parsed = parse_rtp(*packet);
+    REQUIRE(parsed);
+    if (parsed.packet.header.ssrc == set.ssrc(a)) {
+      last_a = now;
+    } else if (last_a) {
+      gaps.push_back(std::chrono::duration<double, std::milli>(now - *last_a).count());
+      last_a.reset();
+    }
+  }
+  set.stop();
+  REQUIRE(gaps.size() >= 20);
+  std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(gaps.size() / 2), gaps.end());
+  const double median = gaps[gaps.size() / 2];
+  CHECK(median > 6.0);
+  CHECK(median < 14.0);
+  // The set ticks every 10 ms (gcd of ptime and offsets); each phone still sends every 20 ms.
+  const std::uint64_t ticks = set.frames_sent();
+  CHECK(set.stats(a).sent == (ticks + 1) / 2);
+  CHECK(set.stats(b).sent == ticks / 2);
+
+  PhoneConfig bad = phone("bad");
+  bad.send_offset_ms = 20;
+  CHECK_CALLSUP_ERROR(PhoneSet().add(bad), errc::invalid_argument, "send offset 20");
+  bad.send_offset_ms = -1;
+  CHECK_CALLSUP_ERROR(PhoneSet().add(bad), errc::invalid_argument, "send offset -1");
 }
 
 TEST_CASE("phonesim: SRTP phones exchange audio; a wrong key is counted, never heard") {

@@ -24,10 +24,12 @@ T number(const std::string& flag, const std::string& text, T min, T max) {
 std::string usage() {
   return "usage: callsup-loadgen [--calls N] [--seconds T] [--threads K] [--srtp] [--json]\n"
          "                       [--phone-threads P] [--phone-sockets shared|per-leg] [--warmup S]\n"
-         "                       [--mode-cycle S] [--dedicated-sockets]\n"
+         "                       [--mode-cycle S] [--dedicated-sockets] [--in-phase]\n"
          "Runs N supervised calls (customer, agent and supervisor legs) through a MediaEngine with K\n"
          "threads over loopback UDP for T seconds; phones are simulated by P threads; supervisors\n"
-         "cycle listen -> whisper -> barge by RFC 4733 DTMF. --json prints one JSON object.\n";
+         "cycle listen -> whisper -> barge by RFC 4733 DTMF. Each phone sends at its own offset in\n"
+         "the 20 ms period, as independent phones do; --in-phase makes them all send at once (one\n"
+         "burst per period). --json prints one JSON object.\n";
 }
 
 bool parse_options(const std::vector<std::string>& args, Options& options) {
@@ -56,6 +58,8 @@ bool parse_options(const std::vector<std::string>& args, Options& options) {
       options.srtp = true;
     } else if (flag == "--json") {
       options.json = true;
+    } else if (flag == "--in-phase") {
+      options.phones_in_phase = true;
     } else if (flag == "--dedicated-sockets") {
       options.dedicated_sockets = true;
     } else if (flag == "--phone-sockets") {

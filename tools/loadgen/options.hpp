@@ -18,6 +18,9 @@ struct Options {
   bool dedicated_sockets = false;     ///< one socket per engine leg instead of shared ones
   bool phone_socket_per_leg = false;  ///< each simulated phone on its own socket (else one per phone thread)
   double mode_cycle_seconds = 3;      ///< each supervisor presses the next mode key this often
+  /// Every phone sends at the same instant of the 20 ms period (one burst per period, the worst
+  /// case); otherwise each phone has its own offset, as independent phones do.
+  bool phones_in_phase = false;
 };
 
 /// Parses argv; throws callsup::Error(invalid_argument) naming a bad flag or value.

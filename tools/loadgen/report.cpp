@@ -20,6 +20,7 @@ nlohmann::json report(const Options& options, const Snapshot& start, const Snaps
   j["sockets"] = options.dedicated_sockets ? "dedicated" : "shared";
   j["phone_threads"] = options.phone_threads;
   j["phone_sockets"] = options.phone_socket_per_leg ? "per-leg" : "shared";
+  j["phones_in_phase"] = options.phones_in_phase;
   j["engine_cpu_seconds"] = cpu;
   // Supervised calls one fully busy engine core would carry in real time at this cost.
   j["calls_per_core"] = cpu > 0 ? static_cast<double>(options.calls) * seconds / cpu : 0.0;

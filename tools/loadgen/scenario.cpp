@@ -1,6 +1,7 @@
 // callsup-loadgen: building and driving the calls.
 #include "scenario.hpp"
 
+#include <random>
 #include <string>
 
 #include "callsup/media/sdes.hpp"
@@ -61,6 +62,7 @@ Scenario::Scenario(const Options& options) : options_(options), modes_(std::make
         options.phone_socket_per_leg ? sim::PhoneSet::Sockets::per_phone : sim::PhoneSet::Sockets::shared));
 
   std::uint32_t next_ssrc = 0x10000000;
+  std::mt19937 phase_rng(20261121);  // fixed seed: runs are comparable
   for (std::size_t i = 0; i < options.calls; ++i) {
     directory_.add_extension(profile(agent_ext(i), false));
     directory_.add_extension(profile(supervisor_ext(i), true));
@@ -90,6 +92,8 @@ Scenario::Scenario(const Options& options) : options_(options), modes_(std::make
       phone.name = role.prefix + std::to_string(i);
       phone.signal = sim::sine(role.hz, 4000);
       phone.precompute = true;
+      if (!options.phones_in_phase)
+        phone.send_offset_ms = std::uniform_int_distribution<int>(0, 19)(phase_rng);
       phone.expected_remote_ssrc = engine_ssrc;
       EndpointConfig endpoint;
       endpoint.socket = options.dedicated_sockets ? SocketMode::dedicated : SocketMode::shared;

@@ -39,6 +39,10 @@ Phone::Phone(PhoneConfig config, std::uint32_t ssrc, std::mt19937& rng)
     throw Error(errc::invalid_argument, label + ": ptime " + std::to_string(config_.ptime_ms) +
                                             " ms is not a whole number of " + std::to_string(rate) +
                                             " Hz clock units up to 1 s");
+  if (config_.send_offset_ms < 0 || config_.send_offset_ms >= config_.ptime_ms)
+    throw Error(errc::invalid_argument, label + ": send offset " + std::to_string(config_.send_offset_ms) +
+                                            " ms is not in [0, ptime " + std::to_string(config_.ptime_ms) +
+                                            ")");
   const int te = config_.telephone_event_pt;
   if (te < -1 || te > 127 || te == codec_->payload_type())
     throw Error(errc::invalid_argument, label + ": telephone-event payload type " + std::to_string(te) +

@@ -87,7 +87,7 @@ struct PhoneSet::Impl {
 
   // The thread's working state, sized at start().
   std::int64_t tick_ns = 20'000'000;
-  std::vector<std::uint64_t> every;  // phone i sends on ticks divisible by every[i]
+  std::vector<std::vector<std::size_t>> due;  // due[t % due.size()]: the phones that send on tick t
   std::optional<SendBatch> send_batch;
   std::optional<RecvBatch> receive_batch;
   std::vector<std::uint8_t> packet;   // per_phone: one packet at a time
@@ -208,15 +208,22 @@ bool PhoneSet::running() const noexcept { return impl_->running.load(); }
 void PhoneSet::Impl::prepare() {
   // The tick is the gcd of the ptimes: with equal ptimes (the usual case) it is the ptime.
   int tick_ms = 0;
+  std::size_t cycle = 1;  // ticks after which the schedule repeats: the lcm of the ptimes
   std::size_t max_packet = rtp_fixed_header_size;
   for (const auto& phone : phones) {
-    tick_ms = std::gcd(tick_ms, phone->config().ptime_ms);
+    tick_ms = std::gcd(tick_ms, std::gcd(phone->config().ptime_ms, phone->config().send_offset_ms));
     max_packet = std::max(max_packet, phone->max_packet_bytes());
   }
   if (tick_ms == 0) tick_ms = 20;
-  every.clear();
   for (const auto& phone : phones)
-    every.push_back(static_cast<std::uint64_t>(phone->config().ptime_ms / tick_ms));
+    cycle = std::lcm(cycle, static_cast<std::size_t>(phone->config().ptime_ms / tick_ms));
+  due.assign(cycle, {});
+  for (std::size_t i = 0; i < phones.size(); ++i) {
+    const auto every = static_cast<std::size_t>(phones[i]->config().ptime_ms / tick_ms);
+    for (auto t = static_cast<std::size_t>(phones[i]->config().send_offset_ms / tick_ms); t < cycle;
+         t += every)
+      due[t].push_back(i);
+  }
   tick_ns = std::int64_t{tick_ms} * 1'000'000;
   if (mode == Sockets::shared) send_batch.emplace(send_batch_packets, max_packet);
   packet.assign(max_packet, 0);
@@ -292,9 +299,9 @@ void PhoneSet::Impl::loop() {
 
 void PhoneSet::Impl::tick(std::uint64_t index) {
   const bool shared = mode == Sockets::shared;
-  for (std::size_t i = 0; i < phones.size(); ++i) {
+  for (const std::size_t i : due[index % due.size()]) {
     Phone& phone = *phones[i];
-    if (index % every[i] != 0 || !phone.sends()) continue;
+    if (!phone.sends()) continue;
     if (shared) {
       if (send_batch->full()) bump(send_errors, send_batch->flush(shared_socket->fd()));
       const std::size_t length = phone.next_packet(send_batch->next_buffer());

@@ -28,6 +28,9 @@ struct PhoneConfig {
   std::optional<std::uint32_t> expected_remote_ssrc;
   CodecSpec codec{"PCMU"};
   int ptime_ms = 20;  ///< a whole number of codec clock units
+  /// When in each ptime the phone sends (0 <= offset < ptime): real phones are not in phase with
+  /// each other, and a media server sees their packets spread over the period.
+  int send_offset_ms = 0;
   /// RFC 4733 payload type, same clock rate as the codec; -1: no DTMF sent or understood.
   int telephone_event_pt = 101;
   std::optional<SrtpKeyMaterial> srtp_send;     ///< encrypt what this phone sends
@@ -82,9 +85,10 @@ struct SetStats {
 /// phone has the same local address and incoming packets are demultiplexed by their SSRC,
 /// which must be each phone's expected_remote_ssrc.
 ///
-/// Timing: the tick is the greatest common divisor of the phones' ptimes; a timerfd with
-/// absolute expiries drives it, so the schedule does not drift; ticks the thread missed
-/// are caught up (and counted late). A phone with ptime p sends on every (p / tick)-th tick.
+/// Timing: the tick is the greatest common divisor of the phones' ptimes and send offsets; a
+/// timerfd with absolute expiries drives it, so the schedule does not drift; ticks the thread
+/// missed are caught up (and counted late). A phone with ptime p and offset o sends on the ticks
+/// at o, o + p, o + 2p... (each tick visits only the phones due then).
 ///
 /// DTMF: while a digit plays, the phone sends RFC 4733 packets *instead of* audio (as
 /// hardware phones do), on the audio's SSRC and sequence space, marker on each event's
