@@ -31,7 +31,9 @@ bool CallMedia::tick(TickContext& context) noexcept {
       slot_legs_.clear();
     }
     dirty_ = false;
+    context.placement_stale = true;
   }
+  for (LegMedia* leg : slot_legs_) leg->pop_frame(context.period);
   if (!plan_.listeners.empty() && context.mixer.mixes_audio()) mix_and_send(context);
   if (tone_) tone_->advance(mix_samples_);
   return true;

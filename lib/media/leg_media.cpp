@@ -148,7 +148,7 @@ void LegMedia::set_remote(const sockaddr_storage& address, socklen_t length) {
   remote_text_ = remote_.to_socket_address();
 }
 
-void LegMedia::pop_frame() noexcept { frame_ = jitter_.pop(); }
+void LegMedia::pop_frame_now() noexcept { frame_ = jitter_.pop(); }
 
 bool LegMedia::decode_frame() noexcept {
   switch (frame_.kind) {

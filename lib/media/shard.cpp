@@ -48,7 +48,11 @@ Shard::Shard(std::size_t index, asio::any_io_executor executor, const MediaEngin
       mixer_(std::move(mixer)),
       digits_(std::move(digits)),
       timer_(executor_),
-      period_(std::chrono::milliseconds(config.ptime_ms)) {}
+      period_(std::chrono::milliseconds(config.ptime_ms)),
+      sub_ticks_(static_cast<std::size_t>(std::max(1, config.ptime_ms / sub_tick_ms))),
+      sub_period_(period_ / static_cast<std::int64_t>(sub_ticks_)),
+      legs_at_(sub_ticks_),
+      calls_at_(sub_ticks_) {}
 
 Shard::~Shard() = default;
 
@@ -61,7 +65,8 @@ void Shard::open(std::uint16_t port) {
 void Shard::start() {
   asio::post(executor_, [this] {
     running_ = true;
-    due_ = std::chrono::steady_clock::now() + period_;
+    due_ = std::chrono::steady_clock::now() + sub_period_;
+    origin_ns_ = std::chrono::duration_cast<std::chrono::nanoseconds>(due_.time_since_epoch()).count();
     schedule_tick();
     if (shared_) arm_shared();
   });
@@ -131,6 +136,9 @@ void Shard::attach(std::shared_ptr<LegMedia> leg, std::unique_ptr<DedicatedSocke
     leg->out_fd = slot.socket ? slot.socket->fd() : leg->home_shared_fd;
     index_leg(slot);
     order_.push_back(key);
+    leg->sub_tick = 0;  // until the next placement
+    legs_at_[0].push_back(key);
+    placement_stale_ = true;
     send_.reserve(order_.size() * 2 + 16);
     played_arrivals_.reserve(order_.size() * 4 + 16);
     leg_count_.set(order_.size());
@@ -155,7 +163,7 @@ void Shard::detach(std::shared_ptr<LegMedia> leg) {
       boost::system::error_code ignored;
       found->second.socket->socket().close(ignored);
     }
-    order_.erase(std::remove(order_.begin(), order_.end(), leg.get()), order_.end());
+    forget_leg(leg.get());
     leg->socket = nullptr;
     mark_calls_of(leg->leg);
     slots_.erase(found);
@@ -195,7 +203,7 @@ void Shard::move_away(LegSlot& slot) {
     asio::post(home.executor_, [&home, leg, &to] { home.set_away(leg, &to); });
   }
   by_id_.erase(leg->leg);
-  order_.erase(std::remove(order_.begin(), order_.end(), leg.get()), order_.end());
+  forget_leg(leg.get());
   leg->socket = nullptr;
   mark_calls_of(leg->leg);
   slots_.erase(leg.get());  // `slot` is gone from here on
@@ -214,9 +222,17 @@ void Shard::mark_away(HomeEntry& entry, Shard* where) noexcept {
   entry.away = where;
 }
 
+void Shard::forget_leg(LegMedia* leg) {
+  order_.erase(std::remove(order_.begin(), order_.end(), leg), order_.end());
+  auto& at = legs_at_[leg->sub_tick];
+  at.erase(std::remove(at.begin(), at.end(), leg), at.end());
+}
+
 void Shard::add_call(std::shared_ptr<RouteMailbox> mailbox) {
   asio::post(executor_, [this, mailbox = std::move(mailbox)] {
     calls_.push_back(std::make_unique<CallMedia>(mailbox));
+    calls_at_[0].push_back(calls_.back().get());  // until the next placement
+    placement_stale_ = true;
     call_count_.set(calls_.size());
   });
 }
@@ -348,6 +364,10 @@ void Shard::drain(int fd, LegMedia* dedicated) noexcept {
 void Shard::deliver(LegMedia& leg, std::span<std::uint8_t> data, std::size_t length,
                     const sockaddr_storage& from, std::int64_t now_ns) noexcept {
   const ReceiveOutcome outcome = leg.receive(data, length, from, now_ns);
+  if (outcome.accepted) {
+    const std::int64_t period = period_.count();
+    leg.arrival.note(((now_ns - origin_ns_) % period + period) % period, period, now_ns);
+  }
   if (outcome.accepted && leg.socket == nullptr && (outcome.relatched || outcome.new_ssrc))
     follow_peer(leg, outcome);
   if (outcome.digit && digits_) {
@@ -415,31 +435,48 @@ void Shard::on_tick() noexcept {
   const auto now = std::chrono::steady_clock::now();
   const auto lateness = now - due_;
   tick_lateness_.record(std::chrono::duration_cast<std::chrono::nanoseconds>(lateness).count());
-  ticks_.add();
   if (lateness >= period_) {
-    // Too late for one or more whole ticks: skip them (the jitter buffers absorb it).
+    // Too late for one or more whole periods: skip them (the jitter buffers absorb it).
     const auto behind = lateness / period_;
     missed_.add(static_cast<std::uint64_t>(behind));
     due_ += period_ * behind;
+    period_index_ += static_cast<std::uint64_t>(behind);
   }
-  for (LegMedia* leg : order_) {
-    leg->take_posted_dtmf();
-    leg->pop_frame();
+  // Every sub-tick due by now (a late wake-up catches up; at most one period's worth).
+  std::size_t run = 0;
+  do {
+    run_sub_tick(static_cast<std::size_t>(sub_index_ % sub_ticks_));
+    ++sub_index_;
+    due_ += sub_period_;
+  } while (++run < sub_ticks_ && due_ <= now);
+  schedule_tick();
+}
+
+void Shard::run_sub_tick(std::size_t sub_tick) noexcept {
+  if (sub_tick == 0) {
+    ++period_index_;
+    ticks_.add();
+    if (placement_stale_ || period_index_ % replace_every_periods == 0) place();
   }
   played_arrivals_.clear();
-  TickContext context{
-      *mixer_,           send_, played_arrivals_, config_.ptime_ms, config_.monitoring_tone, by_id_,
-      unattached_routes_};
-  for (std::size_t i = 0; i < calls_.size();) {
-    if (calls_[i]->tick(context)) {
+  TickContext context{*mixer_,          send_,
+                      played_arrivals_, config_.ptime_ms,
+                      period_index_,    config_.monitoring_tone,
+                      by_id_,           unattached_routes_,
+                      placement_stale_};
+  auto& calls = calls_at_[sub_tick];
+  for (std::size_t i = 0; i < calls.size();) {
+    if (calls[i]->tick(context)) {
       ++i;
       continue;
     }
-    calls_[i] = std::move(calls_.back());
-    calls_.pop_back();
-    call_count_.set(calls_.size());
+    drop_call(calls[i]);
+    calls[i] = calls.back();
+    calls.pop_back();
   }
-  for (LegMedia* leg : order_) {
+  for (LegMedia* leg : legs_at_[sub_tick]) {
+    leg->pop_frame(period_index_);  // a leg no call mixes still plays out (and counts) its frames
+    leg->take_posted_dtmf();
     const int fd = leg->out_fd;
     if (!leg->sent_audio && config_.silence_to_idle_legs && leg->has_remote()) {
       if (const std::size_t length = leg->build_audio(leg->silence()); length != 0) {
@@ -457,14 +494,59 @@ void Shard::on_tick() noexcept {
     leg->advance_clock();
     leg->sync_jitter_stats();
   }
+  if (send_.size() == 0 && played_arrivals_.empty()) return;
   const SendBatch::Result sent = send_.flush();
   packets_out_.add(sent.sent);
   send_batches_.add(sent.system_calls);
   const std::int64_t flushed = steady_ns();
   for (const std::int64_t arrival : played_arrivals_)
     if (arrival > 0) latency_.record(flushed - arrival);
-  due_ += period_;
-  schedule_tick();
+}
+
+void Shard::drop_call(CallMedia* call) noexcept {
+  for (std::size_t i = 0; i < calls_.size(); ++i) {
+    if (calls_[i].get() != call) continue;
+    calls_[i] = std::move(calls_.back());
+    calls_.pop_back();
+    break;
+  }
+  call_count_.set(calls_.size());
+}
+
+// Each call is served at the sub-tick right after the packets of all its legs have arrived
+// (the late edge of their arrival phases, plus a margin); a leg no call mixes, right after its
+// own packets. Runs at the start of a period, so that every leg is still served once per period.
+void Shard::place() noexcept {
+  ++placement_round_;
+  placement_stale_ = false;
+  for (auto& at : legs_at_) at.clear();
+  for (auto& at : calls_at_) at.clear();
+  const std::int64_t period = period_.count(), sub = sub_period_.count();
+  const std::int64_t recent = steady_ns() - 3 * period;  // phases of streams that stopped are stale
+  for (auto& call : calls_) {
+    // A call marked dirty may name legs that left this thread: it is recompiled at its tick.
+    if (!call->dirty()) {
+      phases_.clear();
+      for (LegMedia* leg : call->legs())
+        if (auto edge = leg->arrival.edge(recent)) phases_.push_back(*edge);
+      if (auto all_in = all_arrived_phase(phases_, period))
+        call->sub_tick = sub_tick_after(*all_in, arrival_margin_ns, sub, sub_ticks_);
+      for (LegMedia* leg : call->legs()) {
+        if (leg->placed == placement_round_) continue;  // a leg two calls name: the first one's
+        leg->placed = placement_round_;
+        leg->sub_tick = call->sub_tick;
+      }
+    }
+    calls_at_[call->sub_tick].push_back(call.get());
+  }
+  for (LegMedia* leg : order_) {
+    if (leg->placed != placement_round_) {
+      leg->placed = placement_round_;
+      if (auto edge = leg->arrival.edge(recent))
+        leg->sub_tick = sub_tick_after(*edge, arrival_margin_ns, sub, sub_ticks_);
+    }
+    legs_at_[leg->sub_tick].push_back(leg);
+  }
 }
 
 void Shard::reset_percentiles() {

@@ -22,9 +22,11 @@ struct TickContext {
   SendBatch& batch;
   std::vector<std::int64_t>& played_arrivals;  ///< arrival times of frames sent on this tick
   int ptime_ms;
+  std::uint64_t period;  ///< the thread's period count: legs pop one frame per period
   const MonitoringToneConfig& tone;
   const std::unordered_map<LegId, LegMedia*>& legs;  ///< every leg on this thread
   Counter& unattached_routes;                        ///< routes naming a leg not on this thread
+  bool& placement_stale;                             ///< set when a call's legs changed
 };
 
 /// A call's routes as compiled for its legs, and the buffers of one tick. Lives on one thread.
@@ -37,10 +39,14 @@ class CallMedia {
   bool tick(TickContext& context) noexcept;
   /// A leg this call's routes name was attached or detached: recompile before the next tick.
   void mark_dirty() noexcept { dirty_ = true; }
+  bool dirty() const noexcept { return dirty_; }
   const RouteSet* routes() const noexcept { return routes_.get(); }
   /// Legs named by the applied routes (attached or not), to find the calls a leg change affects.
   const std::vector<LegId>& named_legs() const noexcept { return named_legs_; }
   std::size_t slot_count() const noexcept { return slot_legs_.size(); }
+  const std::vector<LegMedia*>& legs() const noexcept { return slot_legs_; }
+  /// The sub-tick at which the call is mixed: right after its legs' packets arrive.
+  std::size_t sub_tick = 0;
 
  private:
   void compile(TickContext& context);

@@ -22,6 +22,7 @@
 #include "callsup/media/resampler.hpp"
 #include "callsup/media/srtp.hpp"
 #include "callsup/model/leg.hpp"
+#include "media/engine/arrival_phase.hpp"
 #include "media/engine/counter.hpp"
 #include "media/engine/peer_address.hpp"
 
@@ -66,8 +67,13 @@ class LegMedia {
   /// SRTP is removed there) and feeds the jitter buffer or the DTMF receiver. Never throws.
   ReceiveOutcome receive(std::span<std::uint8_t> data, std::size_t length, const sockaddr_storage& from,
                          std::int64_t now_ns) noexcept;
-  /// Pops this tick's frame from the jitter buffer into `frame`.
-  void pop_frame() noexcept;
+  /// Pops this period's frame from the jitter buffer into `frame`, once per period (the call
+  /// that mixes the leg and the leg's own sub-tick may both ask).
+  void pop_frame(std::uint64_t period) noexcept {
+    if (popped_period_ == period) return;
+    popped_period_ = period;
+    pop_frame_now();
+  }
   /// Decodes (or conceals) the popped frame into `pcm()`; false when the leg is silent this tick.
   bool decode_frame() noexcept;
   /// Writes an RTP packet carrying `payload` (already encoded) into `audio_out`, protects it;
@@ -99,6 +105,9 @@ class LegMedia {
   bool same_format(const LegMedia& other) const noexcept { return format_ == other.format_; }
   void sync_jitter_stats() noexcept;
 
+  ArrivalPhase arrival;                         ///< when in the period its packets arrive
+  std::size_t sub_tick = 0;                     ///< the sub-tick of the period at which the leg is served
+  std::uint64_t placed = 0;                     ///< the thread's placement round that last set sub_tick
   DedicatedSocket* socket = nullptr;            ///< null on the shared socket
   int out_fd = -1;                              ///< where its packets are sent from
   std::unique_ptr<Resampler> to_mix, from_mix;  ///< when the call mixes at another rate
@@ -123,6 +132,8 @@ class LegMedia {
   void take_posted_dtmf() noexcept;
 
  private:
+  void pop_frame_now() noexcept;
+  std::uint64_t popped_period_ = ~std::uint64_t{0};
   std::unique_ptr<Codec> codec_;
   std::string format_;  ///< "name/rate/channels": legs with equal formats can forward frames
   std::size_t samples_per_frame_;

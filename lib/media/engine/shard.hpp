@@ -100,6 +100,10 @@ class Shard {
   Shard& home_of(const LegMedia& leg) const noexcept { return *(*siblings_)[leg.home]; }
   void schedule_tick();
   void on_tick() noexcept;
+  void run_sub_tick(std::size_t sub_tick) noexcept;
+  void place() noexcept;
+  void drop_call(CallMedia* call) noexcept;
+  void forget_leg(LegMedia* leg);
   void mark_calls_of(const LegId& leg) noexcept;
 
   const std::size_t index_;
@@ -112,9 +116,26 @@ class Shard {
   SocketAddress shared_address_;
   int shared_fd_ = -1;
   asio::steady_timer timer_;
-  std::chrono::steady_clock::time_point due_;
+  std::chrono::steady_clock::time_point due_;  ///< when the next sub-tick is due
   std::chrono::nanoseconds period_;
   bool running_ = false;
+
+  // Sub-ticks: the period is cut into slots of about 2 ms; each call is served at the slot right
+  // after its legs' packets arrive, instead of the whole thread at one tick (latency: a frame
+  // waits about a slot, not up to a period; sends go out in smaller batches through the period).
+  static constexpr int sub_tick_ms = 2;
+  static constexpr std::int64_t arrival_margin_ns = 1'000'000;  ///< after the late edge
+  static constexpr std::uint64_t replace_every_periods = 25;    ///< follow drifting phases
+  std::size_t sub_ticks_;
+  std::chrono::nanoseconds sub_period_;
+  std::uint64_t sub_index_ = 0;     ///< sub-ticks run since start
+  std::uint64_t period_index_ = 0;  ///< periods begun since start (legs pop once per period)
+  std::int64_t origin_ns_ = 0;      ///< steady time of sub-tick 0 of the first period
+  std::uint64_t placement_round_ = 0;
+  bool placement_stale_ = true;                    ///< legs or calls changed: place again at the next period
+  std::vector<std::vector<LegMedia*>> legs_at_;    ///< per sub-tick: legs whose clock it runs
+  std::vector<std::vector<CallMedia*>> calls_at_;  ///< per sub-tick: calls it mixes
+  std::vector<std::int64_t> phases_;               ///< scratch of place()
 
   std::unordered_map<LegMedia*, LegSlot> slots_;        ///< legs running here
   std::unordered_map<LegMedia*, HomeEntry> home_legs_;  ///< shared-socket legs whose home is here
