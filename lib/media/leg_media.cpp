@@ -25,6 +25,7 @@ JitterBufferConfig jitter_config(const Codec& codec, std::size_t samples_per_fra
   config.max_payload = codec.encoded_bytes(samples_per_frame * static_cast<std::size_t>(codec.channels()));
   config.resync_after = static_cast<std::uint32_t>(codec.clock_rate()) * 2;
   config.keep_after_tick = 0;  // latency first: see docs/media.md
+  config.shrink_after = 10;
   return config;
 }
 
