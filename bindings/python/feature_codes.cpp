@@ -1,0 +1,72 @@
+// Feature-code plans: their parts, the presets of common PBXs, and validation.
+#include "bindings.hpp"
+
+#include "callsup/dialplan/presets.hpp"
+#include "callsup/dialplan/validate.hpp"
+
+namespace callsup::python {
+
+namespace {
+
+void bind_dtmf_command(py::module_& m) {
+  py::class_<DtmfCommand> cls(m, "DtmfCommand", "What a DTMF code asks the running session to do.");
+  py::native_enum<DtmfCommand::Action>(cls, "Action", "enum.Enum", "The kind of DTMF command.")
+      .value("switch_mode", DtmfCommand::Action::switch_mode, "switch to `mode`")
+      .value("next_target", DtmfCommand::Action::next_target, "move on to the next call (spy-all cycling)")
+      .value("exit", DtmfCommand::Action::exit, "leave the supervision session")
+      .finalize();
+  def_struct(cls, field("action", &DtmfCommand::action), field("mode", &DtmfCommand::mode),
+             field("whisper_to", &DtmfCommand::whisper_to));
+  cls.def_static("switch_to", &DtmfCommand::switch_to, py::arg("mode"),
+                 py::arg("whisper_to") = WhisperTo::target,
+                 "Switch to `mode` (a whisper aimed at `whisper_to`).")
+      .def_static("next", &DtmfCommand::next, "Move on to the next call to supervise.")
+      .def_static("leave", &DtmfCommand::leave, "Leave the supervision session.");
+}
+
+}  // namespace
+
+void bind_feature_codes(py::module_& m) {
+  bind_dtmf_command(m);
+
+  py::class_<DialCode> dial(m, "DialCode", "A dial prefix: '*90' + extension -> listen to that extension.");
+  def_struct(dial, field("prefix", &DialCode::prefix), field("mode", &DialCode::mode));
+
+  py::class_<DtmfCode> dtmf(m, "DtmfCode", "A DTMF code pressed during a session: '1' -> whisper.");
+  def_struct(dtmf, field("digits", &DtmfCode::digits), field("command", &DtmfCode::command));
+
+  py::class_<FeatureCodePlan> plan(m, "FeatureCodePlan",
+                                   "The supervision codes of one PBX (or tenant). Check it with validate(); "
+                                   "DialParser and DtmfSwitch refuse invalid plans.");
+  def_struct(plan, field("name", &FeatureCodePlan::name), field("dial_codes", &FeatureCodePlan::dial_codes),
+             field("spy_any_code", &FeatureCodePlan::spy_any_code),
+             field("spy_any_mode", &FeatureCodePlan::spy_any_mode),
+             field("dtmf_codes", &FeatureCodePlan::dtmf_codes),
+             field("inter_digit_timeout", &FeatureCodePlan::inter_digit_timeout));
+
+  py::class_<PlanContext> context(
+      m, "PlanContext",
+      "What the PBX around a plan looks like: its extension lengths and the codes "
+      "its phones already use.");
+  def_struct(context, field("extension_lengths", &PlanContext::extension_lengths),
+             field("reserved_codes", &PlanContext::reserved_codes));
+
+  m.def("plan_problems", &plan_problems, py::arg("plan"), py::arg("context") = PlanContext{},
+        "Every problem of the plan, each naming the codes concerned; empty when valid.");
+  m.def("validate", &validate, py::arg("plan"), py::arg("context") = PlanContext{},
+        "Raises InvalidArgumentError (invalid_plan) listing every problem, joined with '; '.");
+
+  m.def("preset_names", &preset_names, "Names accepted by preset(), in a stable order.");
+  m.def("preset", &preset, py::arg("name"),
+        "The preset plan called `name`; InvalidArgumentError naming it and the valid names otherwise.");
+  m.def("portaswitch_plan", &portaswitch_plan, "Dial *90/*91/*92 + ext; DTMF 0/1/2 switch, # exits.");
+  m.def("star91_plan", &star91_plan, "Dial *91/*92/*93 + ext; DTMF 4/5/6, * next target, # exits.");
+  m.def("stratus_plan", &stratus_plan, "Dial 007 + ext to listen; DTMF *80/*81/*82, # exits.");
+  m.def("tronic_plan", &tronic_plan, "*95 + ext, bare *95 for any call; DTMF 4/5/6, * next, # exits.");
+  m.def("asterisk_chanspy_plan", &asterisk_chanspy_plan,
+        "555 + ext, bare 555 for any call; DTMF 4/5/6, *, #.");
+  m.def("freeswitch_eavesdrop_plan", &freeswitch_eavesdrop_plan,
+        "88 + ext, 779 for any call; DTMF 0 listen, 1/2 whisper to agent/other party, 3 barge, *, #.");
+}
+
+}  // namespace callsup::python

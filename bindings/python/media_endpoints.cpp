@@ -1,0 +1,116 @@
+// callsup Python bindings: one leg's RTP endpoint — SocketAddress, SocketMode, EndpointConfig,
+// EndpointStats and the RtpEndpoint handle that MediaEngine.add_endpoint returns.
+#include <cstdio>
+#include <string>
+
+#include "callsup/media/rtp_endpoint.hpp"
+#include "media_bindings.hpp"
+
+namespace callsup::python {
+
+namespace {
+
+using namespace pybind11::literals;
+
+void bind_socket_address(py::module_& m) {
+  py::classh<SocketAddress> address(m, "SocketAddress",
+                                    "An IP address (IPv4 or IPv6, as text) and a UDP port (0: not set).");
+  def_struct(address, field("ip", &SocketAddress::ip), field("port", &SocketAddress::port));
+  address.def("__str__", &SocketAddress::to_string, "'127.0.0.1:4000', '[::1]:4000'.")
+      .def(
+          "as_tuple", [](const SocketAddress& a) { return py::make_tuple(a.ip, a.port); },
+          "(ip, port), as the socket module takes it: sock.sendto(data, address.as_tuple()).");
+
+  py::native_enum<SocketMode>(m, "SocketMode", "enum.Enum", "Which UDP socket carries a leg's RTP.")
+      .value("shared", SocketMode::shared,
+             "the engine thread's socket; legs told apart by peer address and SSRC (the fast path)")
+      .value("dedicated", SocketMode::dedicated, "a socket of the leg's own, from the engine's port range")
+      .finalize();
+}
+
+void bind_endpoint_config(py::module_& m) {
+  py::classh<EndpointConfig> config(
+      m, "EndpointConfig",
+      "One leg's endpoint as its SDP negotiation left it. A shared socket needs `remote` or\n"
+      "`remote_ssrc` to tell the peer's packets apart; `srtp_receive` (the peer's key) and\n"
+      "`srtp_send` (ours) go together.");
+  def_struct(config, field("socket", &EndpointConfig::socket), field("local_ip", &EndpointConfig::local_ip),
+             field("local_port", &EndpointConfig::local_port), field("remote", &EndpointConfig::remote),
+             field("latch", &EndpointConfig::latch), field("remote_ssrc", &EndpointConfig::remote_ssrc),
+             field("local_ssrc", &EndpointConfig::local_ssrc), field("codec", &EndpointConfig::codec),
+             field("telephone_event_payload_type", &EndpointConfig::telephone_event_payload_type),
+             field("srtp_receive", &EndpointConfig::srtp_receive),
+             field("srtp_send", &EndpointConfig::srtp_send));
+}
+
+void bind_endpoint_stats(py::module_& m) {
+  py::classh<EndpointStats> stats(
+      m, "EndpointStats",
+      "What one endpoint received, sent and dropped (a snapshot; every counter only grows).\n"
+      "A dropped datagram is counted in exactly one of the drop counters.");
+  def_record(stats, field("packets_in", &EndpointStats::packets_in),
+             field("bytes_in", &EndpointStats::bytes_in), field("packets_out", &EndpointStats::packets_out),
+             field("bytes_out", &EndpointStats::bytes_out), field("lost", &EndpointStats::lost),
+             field("late", &EndpointStats::late), field("duplicate", &EndpointStats::duplicate),
+             field("concealed", &EndpointStats::concealed), field("malformed", &EndpointStats::malformed),
+             field("unknown_payload_type", &EndpointStats::unknown_payload_type),
+             field("auth_fail", &EndpointStats::auth_fail), field("replay", &EndpointStats::replay),
+             field("unexpected_source", &EndpointStats::unexpected_source),
+             field("rtcp", &EndpointStats::rtcp), field("dtmf_digits_in", &EndpointStats::dtmf_digits_in),
+             field("dtmf_digits_out", &EndpointStats::dtmf_digits_out),
+             field("send_errors", &EndpointStats::send_errors));
+}
+
+std::string endpoint_repr(const RtpEndpoint& e) {
+  char ssrc[16];
+  std::snprintf(ssrc, sizeof ssrc, "0x%08x", static_cast<unsigned>(e.ssrc()));
+  const auto remote = e.remote();
+  return "RtpEndpoint(leg=" + python::repr(py::str(e.leg())) + ", local=" + e.local_address().to_string() +
+         ", remote=" + (remote ? remote->to_string() : "None") + ", ssrc=" + ssrc +
+         (e.attached() ? ", attached)" : ", detached)");
+}
+
+void bind_rtp_endpoint(py::module_& m) {
+  py::classh<RtpEndpoint> endpoint(
+      m, "RtpEndpoint",
+      "One leg's RTP/SRTP endpoint inside a MediaEngine (from add_endpoint). Every\n"
+      "method is safe from any thread and none waits for the media thread. Stays\n"
+      "readable after the endpoint is removed or the engine stopped.");
+  def_made_by(endpoint, "MediaEngine.add_endpoint()");
+  endpoint.def_property_readonly("leg", &RtpEndpoint::leg)
+      .def_property_readonly("media_group", &RtpEndpoint::media_group,
+                             "The call whose media thread runs this endpoint.")
+      .def_property_readonly("local_address", &RtpEndpoint::local_address,
+                             "Where the peer must send: the thread's shared socket or the leg's own.")
+      .def_property_readonly(
+          "remote", &RtpEndpoint::remote,
+          "The peer we send to (signalled, or learnt from its first packet); None until known.")
+      .def_property_readonly("ssrc", &RtpEndpoint::ssrc, "Our SSRC towards the peer.")
+      .def_property_readonly(
+          "config", [](const RtpEndpoint& e) { return e.config(); },
+          "A copy of the endpoint's configuration.")
+      .def_property_readonly("attached", &RtpEndpoint::attached,
+                             "False once removed from its engine (or the engine stopped).")
+      .def("stats", &RtpEndpoint::stats, "The counters so far (EndpointStats).")
+      .def(
+          "send_dtmf",
+          [](RtpEndpoint& e, const std::string& digits, int duration_ms) {
+            e.send_dtmf(digits, duration_ms);
+          },
+          "digits"_a, "duration_ms"_a = 100,
+          "Sends RFC 4733 digits ('1', '*81') to the peer, one after another, from the next tick on.\n"
+          "InvalidArgumentError naming a character that is not a DTMF digit, a duration outside\n"
+          "40..5000 ms, or a leg without a telephone-event payload type.")
+      .def("__repr__", &endpoint_repr);
+}
+
+}  // namespace
+
+void bind_media_endpoints(py::module_& m) {
+  bind_socket_address(m);
+  bind_endpoint_config(m);
+  bind_endpoint_stats(m);
+  bind_rtp_endpoint(m);
+}
+
+}  // namespace callsup::python

@@ -1,0 +1,98 @@
+// callsup Python bindings: routing — Route, RouteSet, SupervisorRoute, Tap, compute_routes.
+#include "bindings.hpp"
+
+#include "callsup/routing/compute_routes.hpp"
+
+namespace callsup::python {
+
+namespace {
+
+using namespace pybind11::literals;
+
+void bind_route_enums(py::module_& m) {
+  py::native_enum<Channel>(m, "Channel", "enum.Enum", "Where a source lands in a stereo listener's output.")
+      .value("mono", Channel::mono)
+      .value("left", Channel::left, "the supervised agent, for a stereo supervisor")
+      .value("right", Channel::right, "everyone else, for a stereo supervisor")
+      .finalize();
+  py::native_enum<ListenDirection>(m, "ListenDirection", "enum.Enum",
+                                   "Which parties a listening or whispering supervisor hears.")
+      .value("both", ListenDirection::both)
+      .value("agent_only", ListenDirection::agent_only)
+      .value("customer_only", ListenDirection::customer_only)
+      .finalize();
+}
+
+void bind_route(py::module_& m) {
+  py::classh<Route> route(m, "Route",
+                          "One one-way audio edge: `to` hears `from_leg` (C++ `from`), scaled by `gain`\n"
+                          "(linear, 1.0 = unchanged), on `channel`.");
+  def_struct(route, field("from_leg", &Route::from), field("to", &Route::to), field("gain", &Route::gain),
+             field("channel", &Route::channel));
+}
+
+void bind_route_set(py::module_& m) {
+  py::classh<RouteSet> set(m, "RouteSet",
+                           "Who hears whom in one call, published whole each time the call's routing\n"
+                           "changes; `version` increases with each change, `ended` says the call is gone.\n"
+                           "Routes are sorted by (to, from_leg). The service hands out copies.");
+  def_struct(set, field("call", &RouteSet::call), field("version", &RouteSet::version),
+             field("routes", &RouteSet::routes), field("tone_listeners", &RouteSet::tone_listeners),
+             field("ended", &RouteSet::ended));
+  set.def(
+         "find",
+         [](const RouteSet& s, const LegId& listener, const LegId& source) -> std::optional<Route> {
+           if (const Route* r = s.find(listener, source)) return *r;
+           return std::nullopt;
+         },
+         "listener"_a, "source"_a, "The route by which `listener` hears `source`, or None.")
+      .def("hears", &RouteSet::hears, "listener"_a, "source"_a, "Whether `listener` hears `source`.")
+      .def("sources_of", &RouteSet::sources_of, "listener"_a, "The legs `listener` hears, in route order.")
+      .def("listeners_of", &RouteSet::listeners_of, "source"_a,
+           "The legs that hear `source`, in route order.")
+      .def("same_routing", &RouteSet::same_routing, "other"_a, "Same audio behaviour (ignores version).");
+}
+
+void bind_supervisor_route(py::module_& m) {
+  py::classh<SupervisorRoute> route(m, "SupervisorRoute",
+                                    "One supervision session as compute_routes sees it.");
+  def_struct(
+      route, field("supervisor_leg", &SupervisorRoute::supervisor_leg),
+      field("supervisor_up", &SupervisorRoute::supervisor_up), field("mode", &SupervisorRoute::mode),
+      field("target_leg", &SupervisorRoute::target_leg), field("whisper_leg", &SupervisorRoute::whisper_leg),
+      field("direction", &SupervisorRoute::direction), field("stereo", &SupervisorRoute::stereo),
+      field("private_whisper", &SupervisorRoute::private_whisper), field("gain", &SupervisorRoute::gain),
+      field("monitoring_tone", &SupervisorRoute::monitoring_tone));
+  route.def_property_readonly("whisper_target", &SupervisorRoute::whisper_target,
+                              "Who hears the whisper: whisper_leg, or target_leg when that is empty.");
+}
+
+void bind_tap(py::module_& m) {
+  py::classh<Tap> tap(m, "Tap",
+                      "A recorder or transcriber attached to a call: hears, is never heard;\n"
+                      "`hears_whisper` for compliance recording that must include whispers.");
+  def_struct(tap, field("id", &Tap::id), field("hears_whisper", &Tap::hears_whisper));
+}
+
+}  // namespace
+
+void bind_routes(py::module_& m) {
+  bind_route_enums(m);
+  bind_route(m);
+  bind_route_set(m);
+  bind_supervisor_route(m);
+  bind_tap(m);
+
+  m.def(
+      "compute_routes",
+      [](const Call& call, const std::vector<SupervisorRoute>& supervisors, const std::vector<Tap>& taps) {
+        return compute_routes(call, supervisors, taps);
+      },
+      "call"_a, "supervisors"_a = std::vector<SupervisorRoute>(), "taps"_a = std::vector<Tap>(),
+      "Who hears whom in `call` with these supervisors and taps (the table of docs/architecture.md).\n"
+      "Raises callsup.Error (duplicate_id, invalid_argument) naming a supervisor or tap whose id\n"
+      "is empty or already used on the call.");
+  m.def("volume_gain", &volume_gain, "step"_a, "Linear gain of a volume step: 3 dB per step.");
+}
+
+}  // namespace callsup::python
