@@ -250,16 +250,26 @@ TEST_CASE("media: legs at different rates are resampled: PCMU at 8 kHz and L16 a
   const auto to_a = a.drain(100ms, 5);
   talker.join();
   REQUIRE(to_b.size() >= 15);
-  const auto wide_frame = parse_rtp(to_b.back());
-  REQUIRE(wide_frame);
-  CHECK(wide_frame.packet.header.payload_type == 96);
-  REQUIRE(wide_frame.packet.payload.size() == 640);  // 20 ms at 16 kHz
-  const auto sample =
-      static_cast<std::int16_t>(wide_frame.packet.payload[200] << 8 | wide_frame.packet.payload[201]);
-  CHECK(std::abs(sample - ulaw_to_linear(a_code)) <= 60);  // a's level, upsampled
   REQUIRE(!to_a.empty());
-  const auto narrow_frame = parse_rtp(to_a.back());
-  REQUIRE(narrow_frame);
-  REQUIRE(narrow_frame.packet.payload.size() == 160);
-  CHECK(std::abs(ulaw_to_linear(narrow_frame.packet.payload[80]) - 2000) <= 130);  // b's level, downsampled
+  // A busy machine may delay one of a's packets past its mix: that frame is concealed and fades,
+  // so the level is asserted on most frames of the steady state, not on one chosen frame.
+  std::size_t wide_at_level = 0, wide_checked = 0;
+  for (std::size_t i = 5; i < to_b.size(); ++i, ++wide_checked) {
+    const auto frame = parse_rtp(to_b[i]);
+    REQUIRE(frame);
+    CHECK(frame.packet.header.payload_type == 96);
+    REQUIRE(frame.packet.payload.size() == 640);  // 20 ms at 16 kHz
+    const auto sample = static_cast<std::int16_t>(frame.packet.payload[200] << 8 | frame.packet.payload[201]);
+    if (std::abs(sample - ulaw_to_linear(a_code)) <= 60) ++wide_at_level;  // a's level, upsampled
+  }
+  CHECK(2 * wide_at_level > wide_checked);
+  std::size_t narrow_at_level = 0;
+  for (const auto& packet : to_a) {
+    const auto frame = parse_rtp(packet);
+    REQUIRE(frame);
+    REQUIRE(frame.packet.payload.size() == 160);
+    if (std::abs(ulaw_to_linear(frame.packet.payload[80]) - 2000) <= 130)
+      ++narrow_at_level;  // b's, downsampled
+  }
+  CHECK(2 * narrow_at_level > to_a.size());
 }
