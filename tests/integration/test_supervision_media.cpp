@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "callsup/media/media_engine.hpp"
-#include "callsup/media/sdes.hpp"
 #include "phone_set.hpp"
+#include "sdes_keys.hpp"
 #include "support/acme.hpp"
 #include "support/udp_peer.hpp"
 #include "tone_analysis.hpp"
@@ -56,12 +56,7 @@ class SupervisedCall {
       EndpointConfig endpoint;
       endpoint.local_ssrc = engine_ssrc;
       if (party.name == "supervisor") phone.codec = endpoint.codec = setup.supervisor_codec;
-      if (setup.srtp) {
-        phone.srtp_send = key_material(make_sdes_crypto(SrtpSuite::aes_cm_128_hmac_sha1_80));
-        phone.srtp_receive = key_material(make_sdes_crypto(SrtpSuite::aes_cm_128_hmac_sha1_80));
-        endpoint.srtp_receive = phone.srtp_send;
-        endpoint.srtp_send = phone.srtp_receive;
-      }
+      if (setup.srtp) sim::share_sdes_keys(phone, endpoint);
       party.phone = phones_.add(phone);
       const sim::Address at = phones_.local_address(party.phone);
       endpoint.remote = SocketAddress{at.ip, at.port};

@@ -4,8 +4,8 @@
 #include <random>
 #include <string>
 
-#include "callsup/media/sdes.hpp"
 #include "callsup/policy/standard_policy.hpp"
+#include "sdes_keys.hpp"
 
 namespace callsup::loadgen {
 
@@ -98,12 +98,7 @@ Scenario::Scenario(const Options& options) : options_(options), modes_(std::make
       EndpointConfig endpoint;
       endpoint.socket = options.dedicated_sockets ? SocketMode::dedicated : SocketMode::shared;
       endpoint.local_ssrc = engine_ssrc;
-      if (options.srtp) {
-        phone.srtp_send = key_material(make_sdes_crypto(SrtpSuite::aes_cm_128_hmac_sha1_80));
-        phone.srtp_receive = key_material(make_sdes_crypto(SrtpSuite::aes_cm_128_hmac_sha1_80));
-        endpoint.srtp_receive = phone.srtp_send;
-        endpoint.srtp_send = phone.srtp_receive;
-      }
+      if (options.srtp) sim::share_sdes_keys(phone, endpoint);
       const std::size_t index = phones.add(phone);
       legs.*(role.index) = index;
       const sim::Address at = phones.local_address(index);
