@@ -130,7 +130,7 @@ void print_report(std::ostream& out, const Report& report) {
 
 std::string report_json(const Report& report, const std::map<std::string, std::string>& files,
                         const RunResult& run, bool srtp) {
-  using json = nlohmann::json;
+  using json = nlohmann::ordered_json;  // keys in the order written: "ok" first
   json document{{"ok", report.ok()},      {"parties", report.parties},
                 {"srtp", srtp},           {"srtp_suite", run.srtp_suite},
                 {"plan", run.plan},       {"heard_threshold", heard_threshold},
