@@ -1,9 +1,12 @@
-// callsup-demo: finding a voice in a recording by whitened cross-correlation.
+// callsup-demo: finding a looped source voice in a recording (whitened FFT correlation, then
+// frame-by-frame gain checks).
 #include "hearing.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <complex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,88 +14,235 @@
 #include "fft.hpp"
 
 namespace callsup::demo {
-
 namespace {
 
-using Complex = std::complex<double>;
+// The tuning below was measured on the bundled voices (see heard_threshold).
+constexpr double block_seconds = 0.5;   // each block finds its own alignment (offset jumps)
+constexpr double frame_seconds = 0.02;  // the engine's frame: the unit of loss and of jumps
+constexpr long max_jump_frames = 5;     // a block's alignment may move +-100 ms from the global one
+// A frame of the source speaks when its window holds at least half the loop's mean frame
+// energy; quieter frames (pauses, fades) say nothing about the recording.
+constexpr double speaking_energy = 0.5;
+// A speaking frame is heard when the recording holds it at about unity gain (other voices add
+// or remove a little) and it explains a fair part of the recording's frame (so loud noise,
+// which can reach any gain by chance, does not count).
+constexpr double min_gain = 0.6;
+constexpr double max_gain = 1.4;
+constexpr double min_frame_correlation = 0.2;
+// Correlations are normalised by at least this share of the loop's mean energy for the
+// span, so a near-silent stretch of the loop cannot match a short burst of another voice.
+constexpr double block_energy_floor = 0.5;
+constexpr double global_energy_floor = 1.0;
 
-constexpr double pre_emphasis = 0.95;
-constexpr double block_s = 0.5;
-constexpr double search_s = 0.2;  // delay refinement either side, per block
-constexpr double min_correlation = 0.25;
-constexpr double min_gain = 0.6, max_gain = 1.6;
-constexpr double active_share = 0.25;  // a block's source energy vs the loop's mean: below, a pause
+using Filter = std::array<double, 3>;
 
-/// One block of the recording against the source's loop around the expected delay.
-struct BlockMatch {
-  bool speaking = false;  ///< the source's loop has speech there
-  bool matches = false;   ///< its best delay explains the block at unity gain
+std::size_t samples_in(double seconds, int sample_rate) {
+  return std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(seconds * sample_rate)));
+}
+
+// loop[i - back], the loop seen as a circle.
+double sample_before(std::span<const std::int16_t> loop, std::size_t i, std::size_t back) {
+  const std::size_t n = loop.size();
+  return loop[(i + n - back % n) % n];
+}
+
+// The loop's order-2 LPC prediction-error filter (autocorrelation method, over the loop as a
+// circle). Speech has most of its energy in a few low harmonics, and different voices
+// correlate there by chance; the residual is nearly white, so chance correlations shrink.
+Filter whitening_filter(std::span<const std::int16_t> loop) {
+  std::array<double, 3> r{};
+  for (std::size_t lag = 0; lag < r.size(); ++lag)
+    for (std::size_t i = 0; i < loop.size(); ++i) r[lag] += loop[i] * sample_before(loop, i, lag);
+  if (r[0] <= 0) return {1, 0, 0};
+  r[0] *= 1 + 1e-4;  // white-noise correction: keeps the filter finite on a pure tone
+  const double k1 = -r[1] / r[0];
+  const double error = r[0] * (1 - k1 * k1);
+  const double k2 = -(r[2] + k1 * r[1]) / error;
+  return {1, k1 + k2 * k1, k2};
+}
+
+// The source loop and the recording, both whitened by the loop's filter: the filter is linear,
+// so "recording = source + others" stays true of the whitened signals.
+struct Signals {
+  std::vector<double> recording;
+  std::vector<double> loop;  // extended circularly to loop + recording - 1 samples
+  std::vector<double> loop_energy_prefix;
+  std::size_t loop_size = 0;
+  std::size_t frame = 0;  // samples per frame
+  std::size_t block = 0;  // samples per block
+
+  double loop_energy(std::size_t from, std::size_t to) const {
+    return loop_energy_prefix[to] - loop_energy_prefix[from];
+  }
+  double mean_loop_energy(std::size_t samples) const {
+    return loop_energy(0, loop_size) / static_cast<double>(loop_size) * static_cast<double>(samples);
+  }
 };
 
-/// x[n] - a x[n-1]; `circular`: the loop's sample -1 is its last.
-std::vector<double> whiten(std::span<const std::int16_t> pcm, bool circular) {
-  std::vector<double> out(pcm.size());
-  for (std::size_t i = 0; i < pcm.size(); ++i) {
-    const double previous = i > 0 ? pcm[i - 1] : (circular ? pcm.back() : 0);
-    out[i] = pcm[i] - pre_emphasis * previous;
+Signals whiten(std::span<const std::int16_t> recording, std::span<const std::int16_t> loop, int sample_rate) {
+  const Filter a = whitening_filter(loop);
+  Signals s;
+  s.loop_size = loop.size();
+  s.frame = samples_in(frame_seconds, sample_rate);
+  s.block = samples_in(block_seconds, sample_rate);
+  const std::size_t n = loop.size();
+  std::vector<double> one_loop(n);
+  for (std::size_t i = 0; i < n; ++i)
+    one_loop[i] = a[0] * loop[i] + a[1] * sample_before(loop, i, 1) + a[2] * sample_before(loop, i, 2);
+  s.loop.resize(n + recording.size() - 1);
+  for (std::size_t i = 0; i < s.loop.size(); ++i) s.loop[i] = one_loop[i % n];
+  s.loop_energy_prefix.resize(s.loop.size() + 1);
+  for (std::size_t i = 0; i < s.loop.size(); ++i)
+    s.loop_energy_prefix[i + 1] = s.loop_energy_prefix[i] + s.loop[i] * s.loop[i];
+  s.recording.resize(recording.size());
+  for (std::size_t i = 0; i < recording.size(); ++i) {
+    double y = a[0] * recording[i];
+    if (i >= 1) y += a[1] * recording[i - 1];
+    if (i >= 2) y += a[2] * recording[i - 2];
+    s.recording[i] = y;
   }
-  return out;
+  return s;
 }
 
-/// out[d] = sum_i x[i] y[d + i] for d in [0, y.size() - x.size()], by FFT of size `n`
-/// (>= y.size()): lags that wrap land above the range asked for.
-std::vector<double> correlate(std::span<const double> x, std::span<const double> y, std::size_t n) {
-  std::vector<Complex> fx(n), fy(n);
-  std::copy(x.begin(), x.end(), fx.begin());
-  std::copy(y.begin(), y.end(), fy.begin());
-  const FftPlan plan(n);
-  plan.forward(fx);
-  plan.forward(fy);
-  for (std::size_t k = 0; k < n; ++k) fy[k] *= std::conj(fx[k]);
-  plan.inverse(fy);
-  std::vector<double> out(y.size() - x.size() + 1);
-  for (std::size_t d = 0; d < out.size(); ++d) out[d] = fy[d].real();
-  return out;
-}
-
-double energy(std::span<const double> x) {
+double dot(const Signals& s, std::size_t from, std::size_t to, std::size_t offset) {
   double sum = 0;
-  for (double v : x) sum += v * v;
+  for (std::size_t t = from; t < to; ++t) sum += s.recording[t] * s.loop[offset + t];
   return sum;
 }
 
-/// The loop from `start` (mod its length) for `length` samples.
-std::vector<double> loop_window(const std::vector<double>& loop, std::size_t start, std::size_t length) {
-  std::vector<double> out(length);
-  for (std::size_t i = 0; i < length; ++i) out[i] = loop[(start + i) % loop.size()];
+double recording_energy(const Signals& s, std::size_t from, std::size_t to) {
+  double sum = 0;
+  for (std::size_t t = from; t < to; ++t) sum += s.recording[t] * s.recording[t];
+  return sum;
+}
+
+// sum_t recording[t] * loop[offset + t] for every offset in [0, loop_size), by one complex FFT
+// of both real signals at once (recording real, loop imaginary) and one inverse.
+std::vector<double> correlate_all_offsets(const Signals& s) {
+  const std::size_t n = next_power_of_two(s.loop.size());
+  const FftPlan plan(n);
+  std::vector<std::complex<double>> z(n);
+  for (std::size_t i = 0; i < s.recording.size(); ++i) z[i].real(s.recording[i]);
+  for (std::size_t i = 0; i < s.loop.size(); ++i) z[i].imag(s.loop[i]);
+  plan.forward(z);
+  // Split Z into the spectra R and E of the two real signals (R[k] = (Z[k] + Z*[n-k]) / 2,
+  // E[k] = (Z[k] - Z*[n-k]) / 2i) and replace Z by conj(R) E, the correlation's spectrum;
+  // k and n - k are done together because each needs the other's original value.
+  const std::complex<double> over_two_i(0, -0.5);  // 1 / 2i
+  for (std::size_t k = 0; k <= n / 2; ++k) {
+    const std::size_t mirror = (n - k) % n;
+    const std::complex<double> a = z[k];
+    const std::complex<double> b = z[mirror];
+    const auto cross = [&](std::complex<double> here, std::complex<double> there) {
+      const std::complex<double> recording_spectrum = 0.5 * (here + std::conj(there));
+      const std::complex<double> loop_spectrum = (here - std::conj(there)) * over_two_i;
+      return std::conj(recording_spectrum) * loop_spectrum;
+    };
+    z[k] = cross(a, b);
+    z[mirror] = cross(b, a);
+  }
+  plan.inverse(z);
+  std::vector<double> out(s.loop_size);
+  for (std::size_t offset = 0; offset < s.loop_size; ++offset) out[offset] = z[offset].real();
   return out;
 }
 
-/// Prefix sums of squares: energy of [a, b) is p[b] - p[a].
-std::vector<double> energy_prefix(std::span<const double> x) {
-  std::vector<double> p(x.size() + 1, 0);
-  for (std::size_t i = 0; i < x.size(); ++i) p[i + 1] = p[i] + x[i] * x[i];
-  return p;
-}
-
-/// The loop offset at which the whole recording matches the loop best.
-std::size_t global_offset(const std::vector<double>& x, const std::vector<double>& loop) {
-  const std::size_t length = loop.size();
-  const std::vector<double> extended = loop_window(loop, 0, length + x.size() - 1);
-  const std::vector<double> corr = correlate(x, extended, next_power_of_two(extended.size()));
-  const std::vector<double> window = energy_prefix(extended);
-  std::size_t best = 0;
-  double best_value = -1;
-  for (std::size_t d = 0; d < length; ++d) {
-    const double e = window[d + x.size()] - window[d];
-    if (e <= 0) continue;
-    const double value = corr[d] / std::sqrt(e);
-    if (value > best_value) {
-      best_value = value;
-      best = d;
+// The whole recording's best alignment: the loop offset with the highest normalised
+// correlation, or none when there is nothing to match (a silent recording or loop).
+std::optional<std::size_t> best_offset(const Signals& s) {
+  const std::size_t length = s.recording.size();
+  const double energy = recording_energy(s, 0, length);
+  if (energy <= 0 || s.loop_energy(0, s.loop_size) <= 0) return std::nullopt;
+  const std::vector<double> correlation = correlate_all_offsets(s);
+  const double floor = global_energy_floor * s.mean_loop_energy(length);
+  std::optional<std::size_t> best;
+  double best_correlation = 0;
+  for (std::size_t offset = 0; offset < s.loop_size; ++offset) {
+    const double normalised =
+        correlation[offset] / std::sqrt(energy * std::max(s.loop_energy(offset, offset + length), floor));
+    if (normalised > best_correlation) {
+      best_correlation = normalised;
+      best = offset;
     }
   }
   return best;
+}
+
+// Each block's alignment: the global one moved by a whole number of frames (at most
+// max_jump_frames), whichever correlates best with the block.
+std::vector<std::size_t> block_offsets(const Signals& s, std::size_t global) {
+  const std::size_t length = s.recording.size();
+  const long size = static_cast<long>(s.loop_size);
+  std::vector<std::size_t> offsets;
+  for (std::size_t from = 0; from < length; from += s.block) {
+    const std::size_t to = std::min(length, from + s.block);
+    const double energy = recording_energy(s, from, to);
+    const double floor = block_energy_floor * s.mean_loop_energy(to - from);
+    std::size_t best = global;
+    double best_correlation = 0;
+    for (long jump = -max_jump_frames; energy > 0 && jump <= max_jump_frames; ++jump) {
+      const long moved = static_cast<long>(global) + jump * static_cast<long>(s.frame);
+      const auto offset = static_cast<std::size_t>((moved % size + size) % size);
+      const double correlation =
+          dot(s, from, to, offset) /
+          std::sqrt(energy * std::max(s.loop_energy(offset + from, offset + to), floor));
+      if (correlation > best_correlation) {
+        best_correlation = correlation;
+        best = offset;
+      }
+    }
+    offsets.push_back(best);
+  }
+  return offsets;
+}
+
+// How the frame [from, from + frame) of the recording compares with the source at `offset`.
+struct FrameMatch {
+  double source_energy = 0;
+  double gain = 0;         // the source's amplitude in the recording (1: as in the loop)
+  double correlation = 0;  // normalised; 0 when either side is silent
+};
+
+FrameMatch match_frame(const Signals& s, std::size_t from, std::size_t offset) {
+  const std::size_t to = from + s.frame;
+  FrameMatch match;
+  match.source_energy = s.loop_energy(offset + from, offset + to);
+  const double frame_energy = recording_energy(s, from, to);
+  if (match.source_energy <= 0 || frame_energy <= 0) return match;
+  const double product = dot(s, from, to, offset);
+  match.gain = product / match.source_energy;
+  match.correlation = product / std::sqrt(match.source_energy * frame_energy);
+  return match;
+}
+
+struct FrameCount {
+  std::size_t speaking = 0;  // frames in which the source speaks
+  std::size_t heard = 0;     // of those, the ones the recording holds
+};
+
+// The source's speaking frames and those heard at this global alignment. Each frame is judged
+// at the alignment of its own block or of a neighbour, whichever matches it best, so that a
+// jump inside a block costs nothing.
+FrameCount count_frames(const Signals& s, std::size_t global) {
+  const std::vector<std::size_t> offsets = block_offsets(s, global);
+  const double speaking_level = speaking_energy * s.mean_loop_energy(s.frame);
+  FrameCount count;
+  for (std::size_t from = 0; from + s.frame <= s.recording.size(); from += s.frame) {
+    const std::size_t block = from / s.block;
+    FrameMatch best = match_frame(s, from, offsets[block]);
+    const std::size_t first = block == 0 ? 0 : block - 1;
+    const std::size_t last = std::min(offsets.size() - 1, block + 1);
+    for (std::size_t other = first; other <= last; ++other) {
+      if (offsets[other] == offsets[block]) continue;
+      const FrameMatch match = match_frame(s, from, offsets[other]);
+      if (match.correlation > best.correlation) best = match;
+    }
+    if (best.source_energy < speaking_level) continue;  // the source pauses: nothing to hear
+    ++count.speaking;
+    if (best.gain >= min_gain && best.gain <= max_gain && best.correlation >= min_frame_correlation)
+      ++count.heard;
+  }
+  return count;
 }
 
 }  // namespace
@@ -103,49 +253,17 @@ SourceHearing find_source(std::span<const std::int16_t> recording, std::span<con
   if (sample_rate <= 0)
     throw Error(errc::invalid_argument,
                 "find_source: sample rate " + std::to_string(sample_rate) + " is not positive");
-  const auto block = static_cast<std::size_t>(block_s * sample_rate);
-  const auto search = static_cast<std::size_t>(search_s * sample_rate);
-  SourceHearing result;
-  if (recording.size() < block) return result;
-  const std::vector<double> x = whiten(recording, false);
-  const std::vector<double> loop = whiten(source_loop, true);
-  const std::size_t length = loop.size();
-  const double loop_block_energy = energy(loop) / static_cast<double>(length) * static_cast<double>(block);
-  if (energy(x) <= 0 || loop_block_energy <= 0) return result;
+  if (recording.size() < samples_in(block_seconds, sample_rate)) return {};  // too short to tell
 
-  const std::size_t offset = global_offset(x, loop);
-  result.delay_ms = static_cast<double>(offset) * 1000.0 / sample_rate;
-  const std::size_t fft_size = next_power_of_two(block + 2 * search);
-  std::vector<BlockMatch> blocks;
-  for (std::size_t at = 0; at + block <= x.size(); at += block) {
-    const std::span<const double> xb(x.data() + at, block);
-    const double xb_energy = energy(xb);
-    // The loop around where this block should be: offset + at, +-search.
-    const std::size_t start = (offset + at + length * (search / length + 1) - search) % length;
-    const std::vector<double> segment = loop_window(loop, start, block + 2 * search);
-    const std::vector<double> window = energy_prefix(segment);
-    BlockMatch match;
-    match.speaking = window[search + block] - window[search] >= active_share * loop_block_energy;
-    const std::vector<double> corr = correlate(xb, segment, fft_size);
-    double best_c = -1;
-    for (std::size_t d = 0; d < corr.size(); ++d) {
-      const double e = window[d + block] - window[d];
-      if (e <= 0 || xb_energy <= 0) continue;
-      const double c = corr[d] / std::sqrt(e * xb_energy);
-      if (c > best_c) {
-        best_c = c;
-        match.matches = c >= min_correlation && corr[d] / e >= min_gain && corr[d] / e <= max_gain;
-      }
-    }
-    blocks.push_back(match);
-  }
-  std::size_t active = 0, found = 0;
-  for (const BlockMatch& b : blocks) {
-    active += b.speaking ? 1 : 0;
-    found += b.speaking && b.matches ? 1 : 0;
-  }
-  result.speaking_s = static_cast<double>(active * block) / sample_rate;
-  result.score = active == 0 ? 0.0 : static_cast<double>(found) / static_cast<double>(active);
+  const Signals signals = whiten(recording, source_loop, sample_rate);
+  const std::optional<std::size_t> offset = best_offset(signals);
+  if (!offset) return {};
+  const FrameCount frames = count_frames(signals, *offset);
+  SourceHearing result;
+  if (frames.speaking > 0)
+    result.score = static_cast<double>(frames.heard) / static_cast<double>(frames.speaking);
+  result.speaking_s = static_cast<double>(frames.speaking * signals.frame) / sample_rate;
+  result.delay_ms = 1000.0 * static_cast<double>(*offset) / sample_rate;
   result.heard = result.score >= heard_threshold;
   return result;
 }
