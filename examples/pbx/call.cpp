@@ -1,0 +1,19 @@
+// callsup-pbx: a call's legs.
+#include "call.hpp"
+
+#include "libre.hpp"
+
+namespace callsup::pbx {
+
+SipLeg::~SipLeg() {
+  mem_deref(answer);
+  mem_deref(session);  // libre sends BYE (established) or CANCEL (ringing) as the dialog needs
+  if (ports && sdp) ports->release(sdp->port());
+}
+
+std::string Call::who() const {
+  const std::string from = caller ? (caller->extension.empty() ? caller->number : caller->extension) : "?";
+  return from + " -> " + dialled + " (" + id + ")";
+}
+
+}  // namespace callsup::pbx

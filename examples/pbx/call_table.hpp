@@ -1,0 +1,101 @@
+// callsup-pbx: the B2BUA: INVITEs in, forks out, and every SIP event reported to the SDK.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "call.hpp"
+#include "config.hpp"
+#include "counters.hpp"
+#include "digest_auth.hpp"
+#include "port_pool.hpp"
+#include "registrar.hpp"
+
+struct sip;
+struct sip_msg;
+struct sipsess_sock;
+
+namespace callsup::pbx {
+
+class Control;
+class SipThread;
+
+/// The calls, on the SIP thread. Each SIP event becomes one registry call, posted to the
+/// control thread in order (docs/pbx.md has the table); answers that need the SDK (a dialled
+/// feature code) come back through SipThread::post and find their call by id.
+class CallTable {
+ public:
+  CallTable(const PbxConfig& config, Counters& counters, Control& control, SipThread& thread,
+            Registrar& registrar, DigestAuth& auth);
+  ~CallTable();
+
+  /// Starts listening for INVITEs on `stack`.
+  void listen(sip* stack);
+  /// Hangs up every call (shutdown).
+  void close_all();
+
+  // --- called back by the control thread (through SipThread::post) ----------------------
+  void supervision_answered(const std::string& call_id, bool started, const std::string& why);
+  void supervision_refused(const std::string& call_id, int status, const std::string& reason);
+  void supervision_not_ours(const std::string& call_id);
+  /// The SDK asked for the call to end (action_requested end_call).
+  void end_by_sdk(const std::string& call_id, const std::string& why);
+  /// Tells the agent's phone it is being whispered to / barged on (SIP INFO).
+  void notify_agent(const std::string& leg_id, const std::string& text);
+
+  // --- libre callbacks (call_table_legs.cpp) ---------------------------------------------
+  void on_invite(const sip_msg* msg);
+  int on_offer(SipLeg& leg, mbuf** answer, const sip_msg* msg);
+  int on_answer(SipLeg& leg, const sip_msg* msg);
+  void on_progress(SipLeg& leg, const sip_msg* msg);
+  void on_established(SipLeg& leg, const sip_msg* msg);
+  void on_info(SipLeg& leg, const sip_msg* msg);
+  void on_closed(SipLeg& leg, int err, const sip_msg* msg);
+
+  std::size_t size() const { return calls_.size(); }
+
+ private:
+  struct Caller {
+    bool on_net = false;
+    std::string extension, number, tenant;
+    SrtpPolicy srtp = SrtpPolicy::optional;
+  };
+  bool identify_caller(const sip_msg* msg, Caller& caller);
+  bool route(Call& call, const Caller& caller);
+  std::vector<Binding> targets_of(const Call& call);
+  bool ring(Call& call, const std::vector<Binding>& targets);
+  bool ring_one(Call& call, const std::string& uri, const std::string& extension);
+  int accept_invite(SipLeg& leg, const sip_msg* msg);
+  void answer_caller(Call& call);
+  SipLeg* find_leg(const std::string& leg_id);
+  std::unique_ptr<SipLeg> new_leg(Call& call, const std::string& suffix, SrtpPolicy policy);
+  void reject(Call& call, int status, const std::string& reason);
+  void end_call(Call& call, const std::string& why, const SipLeg* gone = nullptr);
+  void forget(const std::string& call_id);  ///< destroys the call later, outside libre's callbacks
+  Call* find(const std::string& call_id);
+
+  // --- reports to the SDK (call_table_sdk.cpp) -----------------------------------------------
+  void report_call_added(Call& call);
+  void report_leg(const Call& call, SipLeg& leg, bool up);
+  void report_answered(const Call& call);
+  void report_hold(const SipLeg& leg, bool held);
+  void report_dial(Call& call);
+  void report_dtmf(const SipLeg& leg, char digit);
+  void report_ended(const Call& call, const std::vector<std::string>& endpoints, const std::string& gone_leg);
+
+  const PbxConfig& config_;
+  Counters& counters_;
+  Control& control_;
+  SipThread& thread_;
+  Registrar& registrar_;
+  DigestAuth& auth_;
+  PortPool ports_;
+  sip* sip_ = nullptr;
+  sipsess_sock* sock_ = nullptr;
+  std::map<std::string, std::unique_ptr<Call>> calls_;
+  std::uint64_t next_call_ = 1;
+};
+
+}  // namespace callsup::pbx

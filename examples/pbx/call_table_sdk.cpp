@@ -1,0 +1,140 @@
+// callsup-pbx: what the B2BUA tells the SDK: one registry call per SIP event, on the control thread.
+#include <optional>
+
+#include "call_table.hpp"
+#include "control.hpp"
+#include "log.hpp"
+#include "sip_thread.hpp"
+
+namespace callsup::pbx {
+
+namespace {
+
+Leg registry_leg(const SipLeg& leg, LegState state) {
+  Leg out = leg.extension.empty() ? Leg::off_net(leg.id, leg.number, state)
+                                  : Leg::on_net(leg.id, leg.extension, state);
+  out.format.codec = leg.sdp->codec();
+  return out;
+}
+
+void add_endpoint(Control& control, const std::string& call_id, const std::string& leg_id,
+                  const EndpointConfig& endpoint) {
+  try {
+    control.engine().add_endpoint(call_id, leg_id, endpoint);
+  } catch (const Error& e) {
+    log_line("media", "leg " + leg_id + ": no RTP endpoint: " + e.what());
+    throw;
+  }
+}
+
+/// The 403 reason phrase of a denial: the SDK's reason, so the phone's display says why.
+std::string denial_phrase(const Decision& decision) {
+  return "Forbidden (" + std::string(to_string(decision.reason)) + ")";
+}
+
+}  // namespace
+
+void CallTable::report_call_added(Call& call) {
+  call.in_registry = true;
+  const Leg caller = registry_leg(*call.caller, LegState::ringing);
+  const EndpointConfig endpoint = call.caller->sdp->endpoint();
+  control_.post(
+      [&control = control_, id = call.id, tenant = call.tenant, group = call.group, caller, endpoint] {
+        control.registry().add_call(id, tenant, group);
+        control.registry().add_leg(id, caller);
+        add_endpoint(control, id, caller.id, endpoint);
+      });
+}
+
+void CallTable::report_leg(const Call& call, SipLeg& leg, bool up) {
+  const Leg added = registry_leg(leg, up ? LegState::up : LegState::ringing);
+  const EndpointConfig endpoint = leg.sdp->endpoint();
+  control_.post([&control = control_, id = call.id, added, endpoint] {
+    add_endpoint(control, id, added.id, endpoint);
+    control.registry().add_leg(id, added);
+  });
+}
+
+void CallTable::report_answered(const Call& call) {
+  control_.post([&control = control_, id = call.id, caller = call.caller->id] {
+    control.registry().answer(caller);
+    control.registry().bridge(id);
+  });
+}
+
+void CallTable::report_hold(const SipLeg& leg, bool held) {
+  control_.post([&control = control_, id = leg.id, held] {
+    if (held)
+      control.registry().hold(id);
+    else
+      control.registry().unhold(id);
+  });
+}
+
+void CallTable::report_dial(Call& call) {
+  call.in_registry = true;
+  // The supervisor's phone is a leg of a call of its own until the session routes it elsewhere.
+  const Leg supervisor = registry_leg(*call.caller, LegState::up);
+  const EndpointConfig endpoint = call.caller->sdp->endpoint();
+  control_.post([this, id = call.id, tenant = call.tenant, dialled = call.dialled, supervisor, endpoint] {
+    auto& registry = control_.registry();
+    registry.add_call(id, tenant);
+    registry.add_leg(id, supervisor);
+    add_endpoint(control_, id, supervisor.id, endpoint);
+    StartOutcome outcome;
+    std::string error;
+    try {
+      outcome = control_.service().dial(supervisor.id, supervisor.extension, dialled);
+    } catch (const Error& e) {
+      error = e.what();  // a malformed code ("*90abc")
+    }
+    if (outcome.ok()) {
+      const bool started = outcome.status == StartOutcome::Status::started;
+      thread_.post([this, id, started] { supervision_answered(id, started, {}); });
+      return;
+    }
+    registry.end_call(id);
+    control_.engine().remove_endpoint(supervisor.id);
+    if (!error.empty()) {
+      log_line("supervision", id + ": " + quoted(dialled) + ": " + error);
+      thread_.post([this, id] { supervision_refused(id, 484, "Address Incomplete (bad feature code)"); });
+    } else if (outcome.status == StartOutcome::Status::denied) {
+      thread_.post(
+          [this, id, phrase = denial_phrase(outcome.decision)] { supervision_refused(id, 403, phrase); });
+    } else {
+      thread_.post([this, id] {
+        if (Call* found = find(id)) found->in_registry = false;
+        supervision_not_ours(id);
+      });
+    }
+  });
+}
+
+void CallTable::report_dtmf(const SipLeg& leg, char digit) {
+  control_.post([&control = control_, id = leg.id, digit] {
+    const auto result = control.service().dtmf_from_leg(id, digit);
+    log_line("dtmf", "INFO digit " + std::string(1, digit) + " from " + id +
+                         (result ? "" : " (supervises nothing: ignored)"));
+  });
+}
+
+void CallTable::report_ended(const Call& call, const std::vector<std::string>& endpoints,
+                             const std::string& gone_leg) {
+  control_.post([&control = control_, id = call.id, endpoints, gone_leg] {
+    auto& registry = control.registry();
+    if (!gone_leg.empty() && registry.find_call_of_leg(gone_leg)) registry.remove_leg(gone_leg);
+    if (registry.find_call(id)) registry.end_call(id);
+    for (const auto& leg : endpoints) {
+      if (const auto endpoint = control.engine().endpoint(leg)) {
+        const EndpointStats stats = endpoint->stats();
+        log_line("media", "leg " + leg + ": " + std::to_string(stats.packets_in) + " packets in, " +
+                              std::to_string(stats.packets_out) + " out, " +
+                              std::to_string(stats.dtmf_digits_in) + " digits, " +
+                              std::to_string(stats.auth_fail) + " SRTP auth failures");
+      }
+      control.engine().remove_endpoint(leg);
+    }
+  });
+}
+
+}  // namespace callsup::pbx

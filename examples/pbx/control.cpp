@@ -1,0 +1,64 @@
+// callsup-pbx: the control thread and the SDK objects it owns.
+#include "control.hpp"
+
+#include <pthread.h>
+
+#include <boost/asio/post.hpp>
+#include <future>
+
+#include "callsup/audit/json_lines_audit_sink.hpp"
+#include "callsup/model/directory_json.hpp"
+#include "log.hpp"
+
+namespace callsup::pbx {
+
+Control::Control(const PbxConfig& config, Counters& counters)
+    : config_(config), counters_(counters), work_(io_.get_executor()) {
+  load_directory_json(directory_, config_.directory_json);
+  service_ = std::make_unique<SupervisionService>(registry_, directory_);
+  if (!config_.audit_log.empty())
+    service_->add_audit_sink(std::make_shared<JsonLinesAuditSink>(config_.audit_log));
+  MediaEngineConfig engine;
+  engine.threads = 1;
+  engine.bind_ip = config_.rtp_address;
+  engine.port_min = config_.rtp_port_min;
+  engine.port_max = config_.rtp_port_max;
+  engine_ = std::make_unique<MediaEngine>(engine);
+  engine_->connect(*service_);
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "callsup-ctl");
+    io_.run();
+  });
+}
+
+Control::~Control() { stop(); }
+
+void Control::post(std::function<void()> work) {
+  boost::asio::post(io_, [this, work = std::move(work)] {
+    try {
+      work();
+    } catch (const std::exception& e) {
+      ++counters_.sdk_errors;
+      log_line("sdk", std::string("error: ") + e.what());
+    }
+  });
+}
+
+void Control::drain() {
+  if (!thread_.joinable()) return;
+  std::promise<void> done;
+  auto finished = done.get_future();
+  boost::asio::post(io_, [&done] { done.set_value(); });
+  finished.wait();
+}
+
+void Control::stop() {
+  if (!thread_.joinable()) return;
+  drain();
+  engine_->stop();
+  work_.reset();
+  io_.stop();
+  thread_.join();
+}
+
+}  // namespace callsup::pbx

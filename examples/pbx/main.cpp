@@ -1,0 +1,49 @@
+// callsup-pbx: command line (--config FILE, --print-config, --check-config FILE).
+#include <iostream>
+#include <string>
+
+#include "config.hpp"
+#include "pbx.hpp"
+
+namespace {
+
+constexpr const char* usage =
+    "usage: callsup-pbx --config FILE     run the PBX\n"
+    "       callsup-pbx --print-config    print a working sample configuration (127.0.0.1)\n"
+    "       callsup-pbx --check-config FILE  report every problem of FILE (exit 2 if any)\n";
+
+int report_problems(const callsup::pbx::ConfigResult& result) {
+  for (const auto& problem : result.problems) std::cerr << "callsup-pbx: " << problem << "\n";
+  return result.ok() ? 0 : 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string option = argc > 1 ? argv[1] : "";
+  if (argc == 2 && option == "--print-config") {
+    std::cout << callsup::pbx::sample_config_json();
+    return 0;
+  }
+  if (argc == 3 && option == "--check-config") {
+    const auto result = callsup::pbx::load_config(argv[2]);
+    if (result.ok()) std::cout << argv[2] << ": ok\n";
+    return report_problems(result);
+  }
+  if (argc == 3 && option == "--config") {
+    const auto result = callsup::pbx::load_config(argv[2]);
+    if (!result.ok()) return report_problems(result);
+    try {
+      return callsup::pbx::run_pbx(result.config);
+    } catch (const std::exception& e) {
+      std::cerr << "callsup-pbx: " << e.what() << "\n";
+      return 1;
+    }
+  }
+  if (argc == 2 && (option == "--help" || option == "-h")) {
+    std::cout << usage;
+    return 0;
+  }
+  std::cerr << usage;
+  return 2;
+}

@@ -1,0 +1,90 @@
+// callsup-pbx: wiring the threads together and waiting for signals.
+#include "pbx.hpp"
+
+#include <csignal>
+#include <memory>
+
+#include "control.hpp"
+#include "log.hpp"
+#include "sip_stack.hpp"
+#include "sip_thread.hpp"
+
+namespace callsup::pbx {
+
+namespace {
+
+std::string describe(const Event& e) {
+  std::string line = std::string(to_string(e.kind)) + " session=" + std::to_string(e.session) +
+                     " call=" + (e.call.empty() ? "-" : e.call) + " supervisor=" + e.supervisor +
+                     " target=" + (e.target.empty() ? "-" : e.target);
+  if (e.mode) line += " mode=" + std::string(to_string(*e.mode));
+  if (e.from_mode) line += " from=" + std::string(to_string(*e.from_mode));
+  if (!e.allowed) line += " reason=" + std::string(to_string(e.reason)) + " rule=" + e.rule;
+  if (e.end_reason != EndReason::none) line += " end=" + std::string(to_string(e.end_reason));
+  line += " source=" + std::string(to_string(e.source));
+  if (!e.detail.empty()) line += " detail=" + quoted(e.detail);
+  return line;
+}
+
+/// Supervision events: logged; the ones that ask the PBX to act are carried out in SIP.
+void watch_events(const PbxConfig& config, Control& control, SipThread& thread,
+                  std::unique_ptr<SipStack>& stack) {
+  control.service().add_event_sink(std::make_shared<FunctionEventSink>([&](const Event& e) {
+    log_line("supervision", describe(e));
+    if (e.kind == EventKind::action_requested) {
+      // "takeover" is not carried out yet (docs/pbx.md): the call ends either way.
+      thread.post([&stack, call = e.call, detail = e.detail] {
+        if (stack) stack->calls().end_by_sdk(call, "the SDK asked: " + detail);
+      });
+    }
+    if (e.kind == EventKind::agent_notified && config.tenant(e.tenant).notify_agent == "info") {
+      const std::string text = "callsup: supervisor " + e.supervisor + " " +
+                               (e.mode ? std::string(to_string(*e.mode)) : std::string("joined"));
+      thread.post([&stack, leg = e.target_leg, text] {
+        if (stack) stack->calls().notify_agent(leg, text);
+      });
+    }
+  }));
+}
+
+}  // namespace
+
+int run_pbx(const PbxConfig& config) {
+  // Signals go to the thread that waits for them below, never to libre's or Asio's threads.
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int s : {SIGINT, SIGTERM, SIGUSR1, SIGHUP}) sigaddset(&signals, s);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  Counters counters;
+  Control control(config, counters);
+  SipThread thread;
+  std::unique_ptr<SipStack> stack;
+  watch_events(config, control, thread, stack);
+  thread.start([&] { stack = std::make_unique<SipStack>(config, counters, control, thread); },
+               [&] { stack.reset(); });
+  log_line("pbx", "ready: SIP udp+tcp " + config.sip_listen.to_string() + ", RTP " + config.rtp_address +
+                      ":" + std::to_string(config.rtp_port_min) + "-" + std::to_string(config.rtp_port_max) +
+                      ", " + std::to_string(config.accounts.size()) + " accounts" +
+                      (config.trunk ? ", trunk " + config.trunk->address.to_string() : std::string()));
+  for (;;) {
+    int signal = 0;
+    if (sigwait(&signals, &signal) != 0) continue;
+    if (signal == SIGUSR1 || signal == SIGHUP) {
+      log_line("counters", counters.format());
+      continue;
+    }
+    log_line("pbx", std::string("stopping (") + (signal == SIGINT ? "SIGINT" : "SIGTERM") + ")");
+    break;
+  }
+  thread.post([&] {
+    if (stack) stack->calls().close_all();
+  });
+  thread.stop();
+  control.stop();
+  log_line("counters", counters.format());
+  return 0;
+}
+
+}  // namespace callsup::pbx
