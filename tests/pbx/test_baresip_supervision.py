@@ -1,0 +1,251 @@
+"""Issue 11 with real softphones: a customer on the trunk, agent 744 and supervisor 700, each a real
+baresip process (or linphonec for the supervisor), SRTP mandatory, through callsup-pbx. The
+customer calls 744; the supervisor dials the listen code, then the whisper and barge codes; per
+phase who heard whom is measured from the phones' own recordings and must equal DESIGN.md's
+"Who hears whom" table exactly.
+
+Skipped only while build/dev/bin/callsup-pbx does not exist.
+Run: .venv/bin/pytest tests/pbx/test_baresip_supervision.py"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from hearing import Matrix, VoiceHearing, Window, format_matrix, hearing_matrix
+from loopback import free_sip_port, wait_until
+from softphone_fixtures import require_program, voice_loops, voices  # noqa: F401 - fixtures
+from softphones import Baresip, BaresipAccount, Linphonec, LinphoneAccount, SoftphoneError
+from supervised_pbx import PASSWORDS, PBX_BINARY, LocalPbx
+
+pytestmark = pytest.mark.skipif(
+    not PBX_BINARY.is_file(),
+    reason=f"{PBX_BINARY} is not built (the PBX of issue 11): cmake --build --preset dev --target callsup-pbx",
+)
+
+SRTP_SUITE = "AES_CM_128_HMAC_SHA1_80"
+RATE = 8000
+SETTLE_SAMPLES = RATE  # after a mode switch is audited, 1 s (routes, jitter buffers) is not judged
+PHASE_SAMPLES = 5 * RATE  # then 5 s of what each phone heard is judged
+CUSTOMER_NUMBER = "15550100"
+
+
+@dataclass(frozen=True)
+class Codes:
+    listen: str  # dialled
+    whisper: str  # DTMF during the call
+    barge: str
+
+
+PLANS = {
+    "portaswitch": Codes(listen="*90744", whisper="1", barge="2"),
+    "stratus": Codes(listen="007744", whisper="*81", barge="*82"),
+}
+
+# DESIGN.md "Who hears whom", written out here apart from the SDK's compute_routes: listener ->
+# source -> heard, per supervisor mode. The agent is the whisper target; nobody hears themselves.
+EXPECTED: dict[str, Matrix] = {
+    "listen": {
+        "customer": {"agent": True, "supervisor": False},
+        "agent": {"customer": True, "supervisor": False},
+        "supervisor": {"customer": True, "agent": True},
+    },
+    "whisper": {
+        "customer": {"agent": True, "supervisor": False},
+        "agent": {"customer": True, "supervisor": True},
+        "supervisor": {"customer": True, "agent": True},
+    },
+    "barge": {
+        "customer": {"agent": True, "supervisor": True},
+        "agent": {"customer": True, "supervisor": True},
+        "supervisor": {"customer": True, "agent": True},
+    },
+}
+
+Phone = Baresip | Linphonec
+
+
+def recording_of(phone: Phone) -> Path:
+    return phone.current_recording() if isinstance(phone, Baresip) else phone.recording
+
+
+@dataclass
+class PhaseMarks:
+    """Where a phase's judged stretch lies in each party's recording (samples)."""
+
+    mode: str
+    start: dict[str, int]
+    end: dict[str, int]
+    files: dict[str, Path]
+
+
+def record_phase(mode: str, phones: Mapping[str, Phone]) -> PhaseMarks:
+    """Marks SETTLE_SAMPLES from now on in every phone's recording, waits until each phone has
+    heard PHASE_SAMPLES more, marks the end. The recordings grow as audio is received."""
+    files = {name: recording_of(phone) for name, phone in phones.items()}
+    start = {name: phone.heard_samples() + SETTLE_SAMPLES for name, phone in phones.items()}
+    for name, phone in phones.items():
+        wanted = start[name] + PHASE_SAMPLES
+        wait_until(
+            lambda p=phone, w=wanted: p.heard_samples() >= w,  # type: ignore[misc]
+            timeout=(SETTLE_SAMPLES + PHASE_SAMPLES) / RATE + 10,
+            what=f"{name} to hear {PHASE_SAMPLES / RATE:g} s in the {mode} phase",
+        )
+    end = {name: phone.heard_samples() for name, phone in phones.items()}
+    for name, phone in phones.items():
+        assert recording_of(phone) == files[name], f"{name} started a new recording during the {mode} phase"
+    return PhaseMarks(mode, start, end, files)
+
+
+def judge(phases: list[PhaseMarks], voices: dict[str, Path], workdir: Path) -> None:  # noqa: F811
+    problems = []
+    report = []
+    for phase in phases:
+        windows = {
+            name: Window(phase.files[name], phase.start[name] / RATE, phase.end[name] / RATE) for name in phase.files
+        }
+        details: dict[str, dict[str, VoiceHearing]] = {}
+        matrix = hearing_matrix(windows, voices, workdir=workdir, details=details)
+        report.append(f"{phase.mode}:\n{format_matrix(matrix, details)}")
+        if matrix != EXPECTED[phase.mode]:
+            problems.append(phase.mode)
+    (workdir / "hearing-report.txt").write_text("\n".join(report) + "\n")
+    print("\n".join(report))
+    assert not problems, f"who heard whom differs from DESIGN.md in {problems}:\n" + "\n".join(report)
+
+
+@pytest.fixture
+def trunk_port() -> int:
+    return free_sip_port(tcp_extra=1)
+
+
+@pytest.fixture
+def customer(tmp_path: Path, trunk_port: int, voice_loops: dict[str, Path]) -> Iterator[Baresip]:  # noqa: F811
+    """The customer: baresip on the trunk's address:port, not registering, SRTP mandatory."""
+    account = BaresipAccount(CUSTOMER_NUMBER, "", srtp="mandatory")
+    with Baresip(tmp_path / "customer", account, voice_loops["customer"], name="customer", sip_port=trunk_port) as phone:
+        yield phone
+
+
+def registered_baresip(pbx: LocalPbx, tmp_path: Path, ext: str, voice: Path, name: str, auto_answer: bool) -> Baresip:
+    account = BaresipAccount(
+        ext, pbx.sip_address, PASSWORDS[ext], regint=600, srtp="mandatory", auto_answer=auto_answer
+    )
+    phone = Baresip(tmp_path / name, account, voice, name=name).start()
+    try:
+        phone.wait_registered(timeout=10)
+    except BaseException:
+        phone.stop()
+        raise
+    return phone
+
+
+def connect_customer_to_agent(pbx: LocalPbx, customer: Baresip, agent: Baresip) -> None:
+    mark = customer.dial(pbx.uri("744"))
+    agent.wait_call_event("ESTABLISHED", timeout=10)
+    customer.wait_call_event("ESTABLISHED", timeout=10, since=mark)
+    assert customer.wait_call_event("MENC", since=mark)["param"] == f"0,audio,{SRTP_SUITE}"
+    assert agent.wait_call_event("MENC")["param"] == f"0,audio,{SRTP_SUITE}"
+
+
+def run_phases(
+    pbx: LocalPbx, codes: Codes, phones: Mapping[str, Phone], send_dtmf: Callable[[str], None]
+) -> list[PhaseMarks]:
+    """listen (already started), whisper, barge: each switch confirmed by the PBX's audit trail
+    before its phase is recorded."""
+    pbx.wait_audit(10, "supervision started", kind="started", supervisor="700", mode="listen")
+    phases = [record_phase("listen", phones)]
+    for mode, code in (("whisper", codes.whisper), ("barge", codes.barge)):
+        send_dtmf(code)
+        pbx.wait_audit(10, f"switch to {mode}", kind="mode_changed", supervisor="700", mode=mode)
+        phases.append(record_phase(mode, phones))
+    return phases
+
+
+@pytest.mark.parametrize("plan", sorted(PLANS))
+def test_baresip_supervision_matches_design(
+    plan: str,
+    tmp_path: Path,
+    trunk_port: int,
+    customer: Baresip,
+    voice_loops: dict[str, Path],  # noqa: F811
+    voices: dict[str, Path],  # noqa: F811
+) -> None:
+    require_program("baresip")
+    codes = PLANS[plan]
+    with LocalPbx(tmp_path / "pbx", plan, trunk_port) as pbx:
+        agent = registered_baresip(pbx, tmp_path, "744", voice_loops["agent"], "agent", auto_answer=True)
+        try:
+            supervisor = registered_baresip(
+                pbx, tmp_path, "700", voice_loops["supervisor"], "supervisor", auto_answer=False
+            )
+            try:
+                connect_customer_to_agent(pbx, customer, agent)
+                mark = supervisor.dial(pbx.uri(codes.listen))
+                supervisor.wait_call_event("ESTABLISHED", timeout=10, since=mark)
+                assert supervisor.wait_call_event("MENC", since=mark)["param"] == f"0,audio,{SRTP_SUITE}"
+                phones: dict[str, Phone] = {"customer": customer, "agent": agent, "supervisor": supervisor}
+                phases = run_phases(pbx, codes, phones, supervisor.send_dtmf)
+                supervisor.hangup()
+                supervisor.wait_call_event("CLOSED", timeout=10, since=mark)
+                customer.hangup()
+                agent.wait_call_event("CLOSED", timeout=10)
+            finally:
+                supervisor.stop()
+        finally:
+            agent.stop()
+    customer.stop()  # closes its recording
+    judge(phases, voices, tmp_path)
+
+
+def xfail_if_static_payload_bug(pbx: LocalPbx) -> None:
+    """Known PBX bug (found by the linphonec test, 2026-12-07): linphonec offers
+    "m=audio P RTP/SAVP 0 8 96" with an a=rtpmap for 96 only (static payload types 0/8 need none,
+    RFC 3551); callsup-pbx (examples/pbx/sdp_leg.cpp, SdpLeg::negotiate) looks formats up by
+    name, which libre 1.1.0 gives only to those with an a=rtpmap, and answers 488. Only exactly
+    that outcome is an expected failure; anything else fails the test."""
+    if "488 Not Acceptable Here (No Common Codec (PCMU, PCMA))" in pbx.log_text():
+        pytest.xfail("callsup-pbx answers 488 to an SDP offer of static payload types 0/8 without a=rtpmap")
+
+
+@pytest.mark.parametrize("dtmf", ["rfc4733", "info"])
+def test_linphonec_supervisor_with_srtp_and_dtmf(
+    dtmf: str,
+    tmp_path: Path,
+    trunk_port: int,
+    customer: Baresip,
+    voice_loops: dict[str, Path],  # noqa: F811
+    voices: dict[str, Path],  # noqa: F811
+) -> None:
+    require_program("linphonec")
+    codes = PLANS["portaswitch"]
+    with LocalPbx(tmp_path / "pbx", "portaswitch", trunk_port) as pbx:
+        agent = registered_baresip(pbx, tmp_path, "744", voice_loops["agent"], "agent", auto_answer=True)
+        try:
+            account = LinphoneAccount("700", pbx.sip_address, PASSWORDS["700"], srtp="mandatory", dtmf=dtmf)
+            with Linphonec(tmp_path / "supervisor", account, voice_loops["supervisor"], name="supervisor") as sup:
+                sup.wait_registered(timeout=10)
+                connect_customer_to_agent(pbx, customer, agent)
+                mark = sup.dial(pbx.uri(codes.listen))
+                try:
+                    sup.wait_event("connected", timeout=10, since=mark)
+                except SoftphoneError:
+                    xfail_if_static_payload_bug(pbx)
+                    raise
+                phones: dict[str, Phone] = {"customer": customer, "agent": agent, "supervisor": sup}
+                phases = run_phases(pbx, codes, phones, sup.send_dtmf)
+                sup.hangup()
+                sup.wait_event("ended", timeout=10, since=mark)
+                customer.hangup()
+                agent.wait_call_event("CLOSED", timeout=10)
+            log = (tmp_path / "supervisor" / "linphonec.log").read_text(errors="replace")
+            assert "RTP/SAVP" in log and "a=crypto" in log, "linphonec's call was not SRTP (SDES)"
+            if dtmf == "info":
+                assert "application/dtmf-relay" in log, "linphonec sent no SIP INFO DTMF"
+        finally:
+            agent.stop()
+    customer.stop()
+    judge(phases, voices, tmp_path)
