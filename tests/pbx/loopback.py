@@ -22,6 +22,11 @@ def _bindable(kind: int, port: int) -> bool:
     return True
 
 
+def udp_port_free(port: int) -> bool:
+    """Can a UDP socket be bound to 127.0.0.1:port now?"""
+    return _bindable(socket.SOCK_DGRAM, port)
+
+
 def free_udp_port() -> int:
     """A UDP port on 127.0.0.1 that the kernel says is free now."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:

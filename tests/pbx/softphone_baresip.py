@@ -5,6 +5,8 @@ recording what it hears (dump-<time>-dec.wav in snd_path), g711, srtp.
 Facts found with baresip 1.0.0 / libre 1.1.0 (see also docs in the report of issue 11):
 - `net_interface 127.0.0.1` pins SIP (and the SDP's c= address) to loopback; without it baresip
   picks the machine's other interface.
+- RTP ports come from `rtp_ports` (default 10000-14999, below the kernel's ephemeral range
+  32768-60999 that bind-to-port-0 draws from; libre retries another port when one is taken).
 - `sip_listen 127.0.0.1:P` listens on UDP P, TCP P and TCP P+1: all three must be free.
 - RTP/RTCP sockets are bound to 0.0.0.0 whatever the config (src/stream.c: "we listen on all
   interfaces"); the SDP still says 127.0.0.1 and every packet goes to loopback peers. The DNS
@@ -119,8 +121,9 @@ class Baresip:
         *,
         name: str | None = None,
         sip_port: int | None = None,
-        rtp_ports: tuple[int, int] = (42000, 44999),
+        rtp_ports: tuple[int, int] = (10000, 14999),
         extra_config: Mapping[str, str] | None = None,
+        max_lifetime_s: int = 900,
     ) -> None:
         if not voice_loop.is_file():
             raise ValueError(f"no voice loop file {voice_loop}")
@@ -137,6 +140,9 @@ class Baresip:
         self.ctrl_port = free_tcp_port()
         self.rtp_ports = rtp_ports
         self.extra_config = dict(extra_config or {})
+        if max_lifetime_s <= 0:
+            raise ValueError(f"max_lifetime_s must be > 0, not {max_lifetime_s!r}")
+        self.max_lifetime_s = max_lifetime_s
         self._proc: ManagedProcess | None = None
         self._sock: socket.socket | None = None
         self._reader: threading.Thread | None = None
@@ -192,7 +198,9 @@ class Baresip:
         self.recordings_dir.mkdir(parents=True, exist_ok=True)
         (self.config_dir / "config").write_text(self.config_text())
         (self.config_dir / "accounts").write_text(self.account.line() + "\n")
-        self._proc = ManagedProcess([BARESIP, "-4", "-f", str(self.config_dir)], self.log_path, cwd=self.workdir)
+        # -t: baresip quits by itself after max_lifetime_s, should this driver die without stop()
+        argv = [BARESIP, "-4", "-f", str(self.config_dir), "-t", str(self.max_lifetime_s)]
+        self._proc = ManagedProcess(argv, self.log_path, cwd=self.workdir)
         try:
             self._sock = wait_until(self._try_connect, timeout, f"{self.name}: baresip's ctrl_tcp on port {self.ctrl_port}")
             self._reader = threading.Thread(target=self._read_loop, name=f"baresip-{self.name}", daemon=True)

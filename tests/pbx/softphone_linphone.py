@@ -88,7 +88,7 @@ class Linphonec:
         *,
         name: str | None = None,
         sip_port: int | None = None,
-        rtp_ports: tuple[int, int] = (45000, 47999),
+        rtp_ports: tuple[int, int] = (15000, 17999),
     ) -> None:
         if not voice_loop.is_file():
             raise ValueError(f"no voice loop file {voice_loop}")

@@ -10,7 +10,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from loopback import HOST, free_sip_port, wait_until
+from loopback import HOST, free_sip_port, udp_port_free, wait_until
 from softphone_process import REPO, ManagedProcess, SoftphoneError
 
 PBX_BINARY = REPO / "build" / "dev" / "bin" / "callsup-pbx"
@@ -55,11 +55,17 @@ def supervision_config(
     }
 
 
-def rtp_port_block(size: int = 200) -> tuple[int, int]:
-    """A block of RTP ports for one PBX, away from the phones' ranges (42000-47999) and the
-    kernel's ephemeral range (32768-60999 is shared: the PBX skips ports in use)."""
-    start = 20000 + 200 * random.SystemRandom().randrange(0, 50)
-    return start, start + size - 1
+def rtp_port_block(size: int = 100, attempts: int = 30) -> tuple[int, int]:
+    """A block of RTP ports for one PBX in 20000-29999: below the kernel's ephemeral range
+    (32768-60999, where port-0 binds land) and apart from the phones' ranges (10000-17999). The
+    PBX hands out ports without asking the kernel, so a block is taken only when all its ports
+    can be bound now (another PBX running in parallel picks another block)."""
+    rng = random.SystemRandom()
+    for _ in range(attempts):
+        start = 20000 + size * rng.randrange(0, 10000 // size)
+        if all(udp_port_free(port) for port in range(start, start + size)):
+            return start, start + size - 1
+    raise RuntimeError(f"no free block of {size} UDP ports in 20000-29999 on {HOST} in {attempts} tries")
 
 
 class LocalPbx:
