@@ -9,6 +9,7 @@ Run: .venv/bin/pytest tests/pbx/test_baresip_supervision.py"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -249,3 +250,21 @@ def test_linphonec_supervisor_with_srtp_and_dtmf(
             agent.stop()
     customer.stop()
     judge(phases, voices, tmp_path)
+
+
+def test_baresip_with_a_wrong_password_is_refused(
+    tmp_path: Path,
+    trunk_port: int,
+    voice_loops: dict[str, Path],  # noqa: F811
+) -> None:
+    """A real phone registering with the wrong password is refused (and the right one accepted)."""
+    require_program("baresip")
+    with LocalPbx(tmp_path / "pbx", "portaswitch", trunk_port) as pbx:
+        wrong = BaresipAccount("744", pbx.sip_address, "not-the-password", regint=600)
+        with Baresip(tmp_path / "wrong", wrong, voice_loops["agent"], name="wrong") as phone:
+            with pytest.raises(SoftphoneError, match="registration of sip:744@.* failed"):
+                phone.wait_registered(timeout=10)
+        right = BaresipAccount("744", pbx.sip_address, PASSWORDS["744"], regint=600)
+        with Baresip(tmp_path / "right", right, voice_loops["agent"], name="right") as phone:
+            phone.wait_registered(timeout=10)
+    assert re.search(r"REGISTER 744 from 127\.0\.0\.1:\d+: bad credentials", pbx.log_text()), pbx.log_text()
