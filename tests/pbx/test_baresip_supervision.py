@@ -268,3 +268,33 @@ def test_baresip_with_a_wrong_password_is_refused(
         with Baresip(tmp_path / "right", right, voice_loops["agent"], name="right") as phone:
             phone.wait_registered(timeout=10)
     assert re.search(r"REGISTER 744 from 127\.0\.0\.1:\d+: bad credentials", pbx.log_text()), pbx.log_text()
+
+
+def test_a_denied_supervision_gets_403_with_the_reason(
+    tmp_path: Path,
+    trunk_port: int,
+    customer: Baresip,
+    voice_loops: dict[str, Path],  # noqa: F811
+) -> None:
+    """Agent 745 (no right to supervise) dials the listen code: a real phone sees 403 with the
+    reason in the phrase, the audit trail the denial; the supervised call goes on."""
+    require_program("baresip")
+    with LocalPbx(tmp_path / "pbx", "portaswitch", trunk_port) as pbx:
+        agent = registered_baresip(pbx, tmp_path, "744", voice_loops["agent"], "agent", auto_answer=True)
+        try:
+            intruder = registered_baresip(pbx, tmp_path, "745", voice_loops["supervisor"], "intruder", False)
+            try:
+                connect_customer_to_agent(pbx, customer, agent)
+                mark = intruder.dial(pbx.uri(PLANS["portaswitch"].listen))
+                closed = intruder.wait_call_event("CLOSED", timeout=10, since=mark)
+                assert not [e for e in intruder.events()[mark:] if e.get("type") == "CALL_ESTABLISHED"]
+                denial = pbx.wait_audit(10, "denial", kind="denied", supervisor="745", decision="denied")
+                assert str(closed.get("param", "")).startswith("403 "), closed
+                assert denial["reason"] in str(closed["param"]), (closed, denial)
+                assert customer.alive() and not [e for e in customer.events() if e.get("type") == "CALL_CLOSED"]
+                customer.hangup()
+                agent.wait_call_event("CLOSED", timeout=10)
+            finally:
+                intruder.stop()
+        finally:
+            agent.stop()
