@@ -130,6 +130,8 @@ class Baresip:
         if not (1024 <= rtp_ports[0] < rtp_ports[1] <= 65535):
             raise ValueError(f"bad rtp_ports range {rtp_ports!r}")
         self.name = name or account.user
+        self._auto_sip_port = sip_port is None
+        self._own_domain = not account.domain
         self.sip_port = sip_port if sip_port is not None else free_sip_port(tcp_extra=1)
         self.account = account if account.domain else replace(account, domain=f"{HOST}:{self.sip_port}")
         self.voice_loop = voice_loop
@@ -191,11 +193,31 @@ class Baresip:
         return text
 
     # ---- lifecycle -------------------------------------------------------------------------
-    def start(self, timeout: float = 10.0) -> Baresip:
+    def start(self, timeout: float = 10.0, attempts: int = 3) -> Baresip:
+        """Starts baresip and connects to its ctrl_tcp. Ports are chosen free just before, but
+        another process may take one in between: when baresip then exits with "Address already in
+        use", it is started again on fresh ports (its SIP port only if this driver chose it), at
+        most `attempts` times."""
         if self._proc is not None:
             raise SoftphoneError(f"{self.name}: already started")
         self.config_dir.mkdir(parents=True, exist_ok=True)
         self.recordings_dir.mkdir(parents=True, exist_ok=True)
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._start_once(timeout)
+            except SoftphoneError:
+                if attempt == attempts or "Address already in use" not in self.log_text():
+                    raise
+                self.log_path.rename(self.log_path.with_name(f"baresip-attempt{attempt}.log"))
+                self._proc = None
+                self.ctrl_port = free_tcp_port()
+                if self._auto_sip_port:
+                    self.sip_port = free_sip_port(tcp_extra=1)
+                    if self._own_domain:
+                        self.account = replace(self.account, domain=f"{HOST}:{self.sip_port}")
+        raise AssertionError("unreachable")
+
+    def _start_once(self, timeout: float) -> Baresip:
         (self.config_dir / "config").write_text(self.config_text())
         (self.config_dir / "accounts").write_text(self.account.line() + "\n")
         # -t: baresip quits by itself after max_lifetime_s, should this driver die without stop()

@@ -300,6 +300,51 @@ def test_a_denied_supervision_gets_403_with_the_reason(
             agent.stop()
 
 
+def wait_supervisor_hung_up(pbx: LocalPbx, supervisor: Baresip, mark: int, end_reason: str) -> None:
+    """The supervisor's phone gets a BYE once its session ended with `end_reason`. Known PBX gap
+    (2026-12-07): callsup-pbx logs the session's end but leaves the supervisor's leg up; only
+    exactly that (session ended so, no end of the supervisor's call in the log) is an expected
+    failure."""
+    try:
+        supervisor.wait_call_event("CLOSED", timeout=5, since=mark)
+    except TimeoutError:
+        log = pbx.log_text()
+        if f"end={end_reason}" in log and not re.search(r"700 -> \S+ \(call-\d+\) ends", log):
+            pytest.xfail(
+                f"callsup-pbx leaves the supervisor's leg up (no BYE) after the session ended ({end_reason})"
+            )
+        raise
+
+
+def test_customer_hanging_up_ends_the_supervision(
+    tmp_path: Path,
+    trunk_port: int,
+    customer: Baresip,
+    voice_loops: dict[str, Path],  # noqa: F811
+) -> None:
+    """The customer hangs up a call under supervision: the agent's and the supervisor's real phones
+    are hung up."""
+    require_program("baresip")
+    with LocalPbx(tmp_path / "pbx", "portaswitch", trunk_port) as pbx:
+        agent = registered_baresip(pbx, tmp_path, "744", voice_loops["agent"], "agent", auto_answer=True)
+        try:
+            supervisor = registered_baresip(pbx, tmp_path, "700", voice_loops["supervisor"], "supervisor", False)
+            try:
+                connect_customer_to_agent(pbx, customer, agent)
+                mark = supervisor.dial(pbx.uri(PLANS["portaswitch"].listen))
+                supervisor.wait_call_event("ESTABLISHED", timeout=10, since=mark)
+                pbx.wait_audit(10, "supervision started", kind="started", supervisor="700")
+                customer.hangup()
+                agent.wait_call_event("CLOSED", timeout=10)
+                ended = pbx.wait_audit(10, "session end", kind="ended", supervisor="700")
+                assert ended["end_reason"] == "call_ended", ended
+                wait_supervisor_hung_up(pbx, supervisor, mark, "call_ended")
+            finally:
+                supervisor.stop()
+        finally:
+            agent.stop()
+
+
 def test_agent_leaving_during_barge_ends_the_call(
     tmp_path: Path,
     trunk_port: int,
@@ -326,16 +371,7 @@ def test_agent_leaving_during_barge_ends_the_call(
                 customer.wait_call_event("CLOSED", timeout=10, since=customer_mark)
                 ended = pbx.wait_audit(10, "session end", kind="ended", supervisor="700")
                 assert ended["end_reason"] == "agent_left_barge", ended
-                try:
-                    supervisor.wait_call_event("CLOSED", timeout=10, since=mark)
-                except TimeoutError:
-                    log = pbx.log_text()  # the known gap, exactly: session ended, supervisor's call not
-                    if "end=agent_left_barge" in log and not re.search(r"700 -> \S+ \(call-\d+\) ends", log):
-                        pytest.xfail(
-                            "callsup-pbx ends the customer's and agent's call on the SDK's end_call but leaves the "
-                            "supervisor's leg up (no BYE) after the session ended"
-                        )
-                    raise
+                wait_supervisor_hung_up(pbx, supervisor, mark, "agent_left_barge")
             finally:
                 supervisor.stop()
         finally:

@@ -7,6 +7,7 @@ build/dev/bin/callsup-hearing)."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -259,3 +260,19 @@ def test_hearing_matrix_of_a_direct_call(
         "agent": {"customer": True, "supervisor": False},
     }
     assert matrix == expected, format_matrix(matrix, details)
+
+
+def test_baresip_starts_again_when_its_port_was_taken_meanwhile(
+    tmp_path: Path,
+    voice_loops: dict[str, Path],  # noqa: F811
+) -> None:
+    phone = Baresip(tmp_path / "dana", BaresipAccount("dana", ""), voice_loops["customer"])
+    first_port = phone.sip_port
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as squatter:
+        squatter.bind(("127.0.0.1", first_port + 1))  # baresip also listens on TCP sip_port + 1
+        squatter.listen()
+        with phone:
+            assert phone.sip_port != first_port
+            assert phone.account.aor == f"sip:dana@127.0.0.1:{phone.sip_port}"
+            assert "Address already in use" in (tmp_path / "dana" / "baresip-attempt1.log").read_text()
+            assert phone.command("reginfo")
