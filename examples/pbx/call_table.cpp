@@ -19,7 +19,7 @@ CallTable::CallTable(const PbxConfig& config, Counters& counters, Control& contr
       thread_(thread),
       registrar_(registrar),
       auth_(auth),
-      ports_(config.rtp_port_min, config.rtp_port_max) {}
+      ports_(config.rtp_address, config.rtp_port_min, config.rtp_port_max) {}
 
 CallTable::~CallTable() {
   close_all();
@@ -106,7 +106,8 @@ void CallTable::on_invite(const sip_msg* msg) {
   } else if (const HuntGroup* group = config_.hunt_group(dialled)) {
     call->kind = CallKind::hunt_group;
     call->group = group->group;
-  } else if (caller.on_net) {
+  } else if (caller.on_net && !dialled.empty() &&
+             dialled.find_first_not_of("0123456789*#+") == std::string::npos) {
     call->kind = CallKind::supervision;  // until the SDK says the string is none of its codes
   } else {
     return refuse(404, "Not Found");

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "control.hpp"
+#include "libre_output.hpp"
 #include "log.hpp"
 #include "sip_stack.hpp"
 #include "sip_thread.hpp"
@@ -58,6 +59,8 @@ int run_pbx(const PbxConfig& config) {
   std::signal(SIGPIPE, SIG_IGN);
 
   Counters counters;
+  LibreOutput libre_output(counters);
+  libre_output.start();
   Control control(config, counters);
   SipThread thread;
   std::unique_ptr<SipStack> stack;

@@ -99,12 +99,8 @@ std::pair<int, std::string> Registrar::update(const std::string& extension, cons
 void Registrar::on_register(sip* stack, const sip_msg* msg) {
   const std::string extension = to_string(msg->to.uri.user);
   const std::string from = to_string(msg->src);
-  if (!config_.account(extension)) {
-    ++counters_.auth_failures;
-    log_line("security", "REGISTER for unknown extension " + quoted(extension) + " from " + from + ": 404");
-    (void)sip_reply(stack, msg, 404, "Not Found");
-    return;
-  }
+  // Unknown extensions are challenged like known ones (then 403): the answer tells nobody which
+  // extensions exist.
   const auto verdict = auth_.check(msg, extension, false);
   switch (verdict) {
   case DigestAuth::Verdict::missing:

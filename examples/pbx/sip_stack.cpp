@@ -19,26 +19,11 @@ static_assert(
     sizeof(sa) == 32 && offsetof(sa, len) == 28,
     "struct sa differs from libre's: build with the defines of /usr/share/re/re.mk (HAVE_INET6 ...)");
 
-Counters* trace_counters = nullptr;  // libre's trace and debug handlers take no argument of ours
+Counters* trace_counters = nullptr;  // libre's trace handler takes no argument of ours
 
 /// Counts the SIP messages libre parsed (requests and responses).
 void trace_handler(bool tx, enum sip_transp, const sa*, const sa*, const uint8_t*, size_t, void*) {
   if (!tx && trace_counters) ++trace_counters->sip_packets_in;
-}
-
-/// libre's own diagnostics. It drops what it cannot parse and says only this ("msg decode
-/// err"), so the malformed-packet counter is kept here.
-void debug_handler(int, const char* text, size_t length, void*) {
-  std::string line(text, length);
-  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
-  if (trace_counters && line.find("decode err") != std::string::npos) {
-    ++trace_counters->sip_packets_in;
-    const auto count = ++trace_counters->sip_malformed;
-    if (count <= 10 || count % 1000 == 0)
-      log_line("security", "malformed SIP dropped (" + std::to_string(count) + " so far): " + line);
-    return;
-  }
-  log_line("libre", line);
 }
 
 }  // namespace
@@ -74,7 +59,6 @@ SipStack::SipStack(const PbxConfig& config, Counters& counters, Control& control
   }
   trace_counters = &counters_;
   sip_set_trace_handler(sip_, trace_handler);
-  dbg_handler_set(debug_handler, nullptr);
   calls_ = std::make_unique<CallTable>(config, counters, control, thread, registrar_, auth_);
   calls_->listen(sip_);
 }
@@ -84,7 +68,6 @@ SipStack::~SipStack() {
   listener_ = static_cast<sip_lsnr*>(mem_deref(listener_));
   sip_close(sip_, true);
   sip_ = static_cast<struct sip*>(mem_deref(sip_));
-  dbg_handler_set(nullptr, nullptr);
   trace_counters = nullptr;
 }
 

@@ -1,0 +1,241 @@
+"""callsup-pbx as a process for tests: a config on free loopback ports, started from
+build/dev/bin/callsup-pbx, ready when it answers SIP OPTIONS, stopped by pid even when the test
+fails. Other test modules (the softphone tests) reuse PbxProcess and pbx_config."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+REPO = Path(__file__).resolve().parents[2]
+PBX_BINARY = REPO / "build" / "dev" / "bin" / "callsup-pbx"
+HOST = "127.0.0.1"
+PASSWORDS = {"700": "secret-700", "744": "secret-744", "745": "secret-745"}
+
+T = TypeVar("T")
+
+
+def wait_until(condition: Callable[[], T | None | bool], timeout: float, what: str, interval: float = 0.05) -> T:
+    """Polls `condition` until it returns something truthy (returned), or raises TimeoutError
+    naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value  # type: ignore[return-value]
+        if time.monotonic() >= deadline:
+            raise TimeoutError(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(interval)
+
+
+def _bindable(kind: int, port: int) -> bool:
+    with socket.socket(socket.AF_INET, kind) as s:
+        try:
+            s.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port_block(size: int = 1, tcp: bool = False, attempts: int = 200) -> int:
+    """The first of `size` consecutive ports free on 127.0.0.1 for UDP (and TCP when `tcp`); the
+    kernel picks the first one (bind to port 0), so tests running in parallel do not clash."""
+    for _ in range(attempts):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.bind((HOST, 0))
+            first = int(s.getsockname()[1])
+        if first % 2 or first + size > 65535:
+            continue  # even first ports: RTP convention, and sipp's media port pairs
+        ports = range(first, first + size)
+        if all(_bindable(socket.SOCK_DGRAM, p) for p in ports) and (
+            not tcp or all(_bindable(socket.SOCK_STREAM, p) for p in ports)
+        ):
+            return first
+    raise RuntimeError(f"no {size} consecutive free ports on {HOST} in {attempts} tries")
+
+
+def pbx_config(
+    *,
+    sip_port: int,
+    rtp_ports: tuple[int, int],
+    audit_log: Path,
+    trunk_port: int | None = None,
+    plan: str = "portaswitch",
+    srtp: str = "optional",
+    notify_agent: str = "info",
+    max_calls: int | None = None,
+) -> dict[str, Any]:
+    """The sample call centre (callsup-pbx --print-config) on the given ports: tenant acme on
+    `plan`, agents 744 and 745 in group Support, supervisor 700 over Support (up to barge), hunt
+    group 600, the trunk at `trunk_port` when given."""
+    config: dict[str, Any] = {
+        "sip": {"listen": f"{HOST}:{sip_port}", "realm": "callsup"},
+        "rtp": {"address": HOST, "port_min": rtp_ports[0], "port_max": rtp_ports[1]},
+        "accounts": [{"extension": ext, "password": pw, "srtp": srtp} for ext, pw in PASSWORDS.items()],
+        "hunt_groups": [{"number": "600", "group": "Support"}],
+        "tenants": {"acme": {"notify_agent": notify_agent}},
+        "audit_log": str(audit_log),
+        "directory": {
+            "tenants": [{"name": "acme", "supervision_enabled": True, "feature_code_plan": plan}],
+            "extensions": [
+                {
+                    "extension": "700",
+                    "tenant": "acme",
+                    "display_name": "Sam Supervisor",
+                    "roles": ["supervisor"],
+                    "can_supervise": True,
+                    "granted_modes": "barge",
+                },
+                {"extension": "744", "tenant": "acme", "display_name": "Alice", "roles": ["agent"]},
+                {"extension": "745", "tenant": "acme", "display_name": "Bert", "roles": ["agent"]},
+            ],
+            "groups": [{"name": "Support", "tenant": "acme", "members": ["744", "745"], "supervisors": ["700"]}],
+        },
+    }
+    if trunk_port is not None:
+        config["trunk"] = {"name": "carrier", "address": f"{HOST}:{trunk_port}", "tenant": "acme"}
+    if max_calls is not None:
+        config["sip"]["max_calls"] = max_calls
+    return config
+
+
+def sip_options(port: int, timeout: float = 0.5) -> str | None:
+    """Sends one OPTIONS to 127.0.0.1:`port` over UDP; the status line of the answer, or None."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind((HOST, 0))
+        s.settimeout(timeout)
+        local = s.getsockname()[1]
+        call_id = uuid.uuid4().hex
+        request = (
+            f"OPTIONS sip:{HOST}:{port} SIP/2.0\r\n"
+            f"Via: SIP/2.0/UDP {HOST}:{local};branch=z9hG4bK{call_id[:16]}\r\n"
+            f"From: <sip:probe@{HOST}:{local}>;tag={call_id[:8]}\r\n"
+            f"To: <sip:{HOST}:{port}>\r\nCall-ID: {call_id}\r\nCSeq: 1 OPTIONS\r\n"
+            "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
+        )
+        s.sendto(request.encode(), (HOST, port))
+        try:
+            data = s.recv(65535)
+        except OSError:
+            return None
+        return data.split(b"\r\n", 1)[0].decode(errors="replace")
+
+
+class PbxProcess:
+    """callsup-pbx running `config` (pbx_config's shape) in `workdir`; stderr goes to pbx.log.
+    A context manager; stop() ends it by pid (SIGTERM, then SIGKILL after 5 s)."""
+
+    def __init__(self, workdir: Path, config: dict[str, Any]) -> None:
+        if not PBX_BINARY.is_file():
+            raise FileNotFoundError(f"{PBX_BINARY} is missing (cmake --build --preset dev --target callsup-pbx)")
+        self.workdir = workdir
+        self.config = config
+        self.sip_port = int(config["sip"]["listen"].rsplit(":", 1)[1])
+        self.audit_log = Path(config["audit_log"])
+        self.config_path = workdir / "pbx.json"
+        self.log_path = workdir / "pbx.log"
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 15.0) -> PbxProcess:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.config_path.write_text(json.dumps(self.config, indent=2))
+        with open(self.log_path, "wb") as log:
+            self._proc = subprocess.Popen(
+                [str(PBX_BINARY), "--config", str(self.config_path)],
+                cwd=self.workdir,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            wait_until(self._ready, timeout, f"callsup-pbx answering OPTIONS on {HOST}:{self.sip_port}")
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _ready(self) -> bool:
+        if not self.alive():
+            raise RuntimeError(f"callsup-pbx exited with {self.returncode()}:\n{self.log_tail()}")
+        return "pbx: ready" in self.log_text() and (sip_options(self.sip_port) or "").startswith("SIP/2.0 200")
+
+    @property
+    def pid(self) -> int:
+        assert self._proc is not None
+        return self._proc.pid
+
+    def alive(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def returncode(self) -> int | None:
+        return None if self._proc is None else self._proc.poll()
+
+    def stop(self, timeout: float = 5.0) -> int | None:
+        """SIGTERM, SIGKILL if it is still there after `timeout`; returns the exit status."""
+        if self._proc is None:
+            return None
+        if self._proc.poll() is None:
+            os.kill(self._proc.pid, signal.SIGTERM)
+            try:
+                self._proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.kill(self._proc.pid, signal.SIGKILL)
+                self._proc.wait()
+        return self._proc.returncode
+
+    def __enter__(self) -> PbxProcess:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log_text().splitlines()[-lines:])
+
+    def wait_log(self, pattern: str, timeout: float = 10.0) -> re.Match[str]:
+        """The first match of the regular expression `pattern` in the log, waiting up to `timeout`."""
+        regex = re.compile(pattern, re.MULTILINE)
+        try:
+            return wait_until(lambda: regex.search(self.log_text()), timeout, f"log line /{pattern}/")
+        except TimeoutError as e:
+            raise TimeoutError(f"{e}; log:\n{self.log_tail()}") from None
+
+    def counters(self, timeout: float = 5.0) -> dict[str, int]:
+        """Asks for the counters (SIGUSR1) and returns the line it prints, as a dict."""
+        before = self.log_text().count(" counters: ")
+        os.kill(self.pid, signal.SIGUSR1)
+        wait_until(lambda: self.log_text().count(" counters: ") > before, timeout, "the counters line")
+        line = [l for l in self.log_text().splitlines() if " counters: " in l][-1]
+        return {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", line)}
+
+    def audit_records(self) -> list[dict[str, Any]]:
+        if not self.audit_log.exists():
+            return []
+        return [json.loads(line) for line in self.audit_log.read_text().splitlines() if line.strip()]
+
+    def wait_audit(self, timeout: float = 10.0, **fields: Any) -> dict[str, Any]:
+        """The first audit record whose fields equal `fields`, waiting up to `timeout`."""
+
+        def found() -> dict[str, Any] | None:
+            for record in self.audit_records():
+                if all(record.get(k) == v for k, v in fields.items()):
+                    return record
+            return None
+
+        try:
+            return wait_until(found, timeout, f"audit record {fields}")
+        except TimeoutError as e:
+            raise TimeoutError(f"{e}; audit: {self.audit_records()}\nlog:\n{self.log_tail()}") from None

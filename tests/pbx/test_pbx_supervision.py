@@ -1,0 +1,59 @@
+"""Supervision through callsup-pbx with sipp phones: the supervisor dials *90744 (the tenant's
+portaswitch plan), switches modes with RFC 4733 digits (dtmf_2833_1.pcap) and a SIP INFO; a
+denied attempt gets 403 with the SDK's reason. The PBX's audit trail (the SDK's JSON Lines) is
+the oracle."""
+
+from __future__ import annotations
+
+from pbx_process import PASSWORDS, PbxProcess
+from sipp_runner import PCAPS, Sipp
+from test_pbx_calls import G711A, phone
+
+
+def test_supervisor_dials_in_and_switches_modes_by_rtp_and_info(pbx: PbxProcess, sipp: Sipp) -> None:
+    agent = phone(sipp, "744", "uas.xml", PCAP=G711A)
+    customer = sipp.start_client(  # 745 calls the agent and stays 9 s
+        sipp.render("uac_call.xml", DIALLED="744", PCAP=G711A, HOLD_MS="9000"), "745", PASSWORDS["745"])
+    pbx.wait_log(r"INVITE 745 -> 744 \(call-1\): 200 OK", timeout=10)
+    supervisor = sipp.run(
+        sipp.render("uac_supervise.xml", DIALLED="*90744", DTMF_PCAP=str(PCAPS / "dtmf_2833_1.pcap"),
+                    INFO_DIGIT="2", WAIT_MS="700"),
+        "700", PASSWORDS["700"])
+    assert supervisor.returncode == 0, supervisor.describe()
+    called = customer.wait(20)
+    assert called.returncode == 0, called.describe()
+    assert agent.wait(15).returncode == 0
+
+    started = pbx.wait_audit(kind="started", supervisor="700", target="744")
+    assert started["mode"] == "listen" and started["source"] == "dial" and started["call"] == "call-1"
+    whisper = pbx.wait_audit(kind="mode_changed", mode="whisper")
+    assert whisper["from_mode"] == "listen" and whisper["source"] == "dtmf"
+    barge = pbx.wait_audit(kind="mode_changed", mode="barge")
+    assert barge["from_mode"] == "whisper"
+    ended = pbx.wait_audit(kind="ended", supervisor="700")
+    assert ended["end_reason"] == "supervisor_left"
+    # the RFC 4733 digit reached the engine on the supervisor's leg, the INFO digit the PBX
+    pbx.wait_log(r"media: leg call-2-a: \d+ packets in, \d+ out, 1 digits")
+    pbx.wait_log(r"dtmf: INFO digit 2 from call-2-a")
+    # tenant acme has notify_agent "info": the agent's phone was told, once per mode
+    pbx.wait_log(r"INFO to call-1-b1 \(callsup: supervisor 700 whisper\)")
+    pbx.wait_log(r"INFO to call-1-b1 \(callsup: supervisor 700 barge\)")
+    counters = pbx.counters()
+    assert counters["supervision_started"] == 1 and counters["dtmf_info"] == 1
+
+
+def test_a_denied_supervision_gets_403_with_the_reason(pbx: PbxProcess, sipp: Sipp) -> None:
+    result = sipp.run(
+        sipp.render("uac_reject.xml", DIALLED="*90744", STATUS="403", REASON=r"Forbidden \(not_a_supervisor\)"),
+        "745", PASSWORDS["745"])
+    assert result.returncode == 0, result.describe()
+    denied = pbx.wait_audit(kind="denied", supervisor="745")
+    assert denied["reason"] == "not_a_supervisor" and denied["target"] == "744"
+    assert pbx.counters()["supervision_denied"] == 1
+
+
+def test_a_malformed_feature_code_is_484(pbx: PbxProcess, sipp: Sipp) -> None:
+    result = sipp.run(
+        sipp.render("uac_reject.xml", DIALLED="*90", STATUS="484", REASON="Address Incomplete"), "700",
+        PASSWORDS["700"])
+    assert result.returncode == 0, result.describe()
