@@ -41,10 +41,12 @@ std::optional<EventSource> event_source_from_string(std::string_view text) noexc
 }
 
 // The keys in the order they are written: the documented order reads best in a log.
-constexpr std::array<const char*, 18> all_keys{
-    "seq",        "time",           "kind",   "tenant",     "session", "call",
-    "supervisor", "supervisor_leg", "target", "target_leg", "mode",    "from_mode",
-    "decision",   "reason",         "rule",   "end_reason", "source",  "detail"};
+constexpr std::array<const char*, 19> all_keys{
+    "seq",    "time",       "kind",  "tenant",    "session",  "call",   "supervisor", "supervisor_leg",
+    "target", "target_leg", "mode",  "from_mode", "decision", "reason", "rule",       "end_reason",
+    "source", "channel",    "detail"};
+// Records written by earlier versions have no "channel" (they read as "api").
+constexpr const char* optional_key = "channel";
 
 // --- time ---------------------------------------------------------------------------
 
@@ -164,7 +166,8 @@ json parse_object(std::string_view line) {
     if (!known) throw Error(errc::invalid_argument, "audit line: unknown key " + quoted(key));
   }
   for (const char* key : all_keys)
-    if (!object.contains(key)) throw Error(errc::invalid_argument, "audit line: missing key " + quoted(key));
+    if (key != std::string_view(optional_key) && !object.contains(key))
+      throw Error(errc::invalid_argument, "audit line: missing key " + quoted(key));
   return object;
 }
 
@@ -192,6 +195,7 @@ std::string to_json_line(const AuditRecord& record) {
   line["rule"] = record.rule;
   line["end_reason"] = std::string(to_string(record.end_reason));
   line["source"] = std::string(to_string(record.source));
+  line["channel"] = std::string(to_string(record.channel));
   line["detail"] = record.detail;
   // Invalid UTF-8 (a display name from a misconfigured PBX) becomes U+FFFD rather than
   // an exception: losing the audit record would be worse than losing the bad bytes.
@@ -226,6 +230,8 @@ AuditRecord parse_audit_line(std::string_view line) {
   record.rule = get_string(object, "rule");
   record.end_reason = get_enum<EndReason>(object, "end_reason", end_reason_from_string);
   record.source = get_enum<EventSource>(object, "source", event_source_from_string);
+  if (object.contains("channel"))
+    record.channel = get_enum<RequestChannel>(object, "channel", request_channel_from_string);
   record.detail = get_string(object, "detail");
   return record;
 }

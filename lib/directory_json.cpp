@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <initializer_list>
@@ -22,15 +23,15 @@
 #include "callsup/error.hpp"
 #include "callsup/mode.hpp"
 #include "callsup/model/profile.hpp"
+#include "callsup/vendor/portaswitch.hpp"
+#include "directory_json_terms.hpp"
+#include "json_object_reader.hpp"
 
 namespace callsup {
 namespace {
 
 using nlohmann::json;
-
-[[noreturn]] void malformed(const std::string& path, const std::string& problem) {
-  throw Error(errc::malformed_directory, path + ": " + problem);
-}
+using namespace detail::json_reader;
 
 // --- parsing with duplicate-key detection ----------------------------------------------
 
@@ -108,85 +109,6 @@ json parse_document(std::string_view text) {
   return document;
 }
 
-// --- typed access with paths -----------------------------------------------------------
-
-std::string child(const std::string& path, std::string_view key) {
-  return path == "document" ? std::string(key) : path + "." + std::string(key);
-}
-std::string element(const std::string& path, std::size_t index) {
-  return path + "[" + std::to_string(index) + "]";
-}
-
-void expect_type(const json& value, bool ok, const std::string& path, const char* expected) {
-  if (!ok) malformed(path, std::string("expected ") + expected + ", got " + value.type_name());
-}
-
-/// An object being read: rejects unknown keys up front, then hands out typed fields.
-class ObjectReader {
- public:
-  ObjectReader(const json& object, std::string path, std::initializer_list<const char*> keys)
-      : object_(object), path_(std::move(path)) {
-    expect_type(object_, object_.is_object(), path_, "object");
-    for (const auto& [key, value] : object_.items()) {
-      bool known = false;
-      std::string expected;
-      for (const char* allowed : keys) {
-        known = known || key == allowed;
-        expected += (expected.empty() ? "" : ", ") + std::string(allowed);
-      }
-      if (!known) malformed(path_, "unknown key " + quoted(key) + " (expected one of " + expected + ")");
-    }
-  }
-
-  const std::string& path() const { return path_; }
-  bool has(const char* key) const { return object_.contains(key); }
-  std::string at(const char* key) const { return child(path_, key); }
-
-  std::string required_string(const char* key) const {
-    if (!has(key)) malformed(path_, "missing key " + quoted(key));
-    return string(key, "");
-  }
-  std::string string(const char* key, std::string fallback) const {
-    if (!has(key)) return fallback;
-    const json& value = object_.at(key);
-    expect_type(value, value.is_string(), at(key), "string");
-    return value.get<std::string>();
-  }
-  bool boolean(const char* key, bool fallback) const {
-    if (!has(key)) return fallback;
-    const json& value = object_.at(key);
-    expect_type(value, value.is_boolean(), at(key), "boolean");
-    return value.get<bool>();
-  }
-  std::uint32_t count(const char* key, std::uint32_t fallback) const {
-    if (!has(key)) return fallback;
-    const json& value = object_.at(key);
-    // nlohmann reads "-1" as number_integer and "2.0" as number_float: both refused, as
-    // is anything a uint32 cannot hold (it would silently wrap).
-    if (!value.is_number_unsigned() || value.get<std::uint64_t>() > std::numeric_limits<std::uint32_t>::max())
-      malformed(at(key), "expected an integer from 0 to " +
-                             std::to_string(std::numeric_limits<std::uint32_t>::max()) + ", got " +
-                             (value.is_number() ? value.dump() : std::string(value.type_name())));
-    return static_cast<std::uint32_t>(value.get<std::uint64_t>());
-  }
-  std::vector<std::string> strings(const char* key) const {
-    std::vector<std::string> out;
-    if (!has(key)) return out;
-    const json& list = object_.at(key);
-    expect_type(list, list.is_array(), at(key), "array of strings");
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      expect_type(list[i], list[i].is_string(), element(at(key), i), "string");
-      out.push_back(list[i].get<std::string>());
-    }
-    return out;
-  }
-  const json& value(const char* key) const { return object_.at(key); }
-
- private:
-  const json& object_;
-  std::string path_;
-};
-
 // --- records ---------------------------------------------------------------------------
 
 template <typename T>
@@ -217,6 +139,8 @@ TenantSettings read_tenant(const ObjectReader& in) {
   }
   tenant.bridged_only = in.boolean("bridged_only", tenant.bridged_only);
   tenant.whisper_topology_rule = in.boolean("whisper_topology_rule", tenant.whisper_topology_rule);
+  tenant.session_defaults = read_session_defaults(in, "session_defaults");
+  apply_tenant_vendor_terms(in, tenant);
   return tenant;
 }
 
@@ -270,6 +194,10 @@ ExtensionProfile read_extension(const ObjectReader& in) {
   profile.privacy = in.boolean("privacy", profile.privacy);
   profile.managed_sites = in.strings("managed_sites");
   profile.allow_list = in.strings("allow_list");
+  profile.scope = read_scope(in);
+  profile.channels = read_channels(in);
+  profile.session_defaults = read_session_defaults(in, "session_defaults");
+  apply_extension_vendor_terms(in, profile);  // a vendor's terms say the last word
   return profile;
 }
 
@@ -279,7 +207,25 @@ Group read_group(const ObjectReader& in) {
   group.tenant = in.required_string("tenant");
   group.members = in.strings("members");
   group.supervisors = in.strings("supervisors");
+  group.supervision_allowed = in.boolean("supervision_allowed", group.supervision_allowed);
   return group;
+}
+
+// PortaSwitch's "add to the hunt group's supervisors" also lets the extension supervise:
+// its record must be in the same document, which gets what portaswitch gives it.
+void make_portaswitch_supervisors(Document& document, const std::string& group_path,
+                                  const std::vector<std::string>& supervisors) {
+  for (const std::string& extension : supervisors) {
+    auto found = std::find_if(
+        document.extensions.begin(), document.extensions.end(),
+        [&](const Entry<ExtensionProfile>& entry) { return entry.record.extension == extension; });
+    if (found == document.extensions.end())
+      malformed(
+          group_path + ".portaswitch.supervisors",
+          "extension " + quoted(extension) +
+              " is not in this document (add its record here, or call portaswitch::add_group_supervisor)");
+    vendor::portaswitch::make_group_supervisor(found->record);
+  }
 }
 
 template <typename T, typename Read>
@@ -297,17 +243,29 @@ void read_section(const ObjectReader& root, const char* key, std::initializer_li
 Document read_document(const json& root_value) {
   const ObjectReader root(root_value, "document", {"tenants", "sites", "extensions", "groups"});
   Document document;
-  read_section<TenantSettings>(
-      root, "tenants",
-      {"name", "supervision_enabled", "feature_code_plan", "limits", "bridged_only", "whisper_topology_rule"},
-      read_tenant, document.tenants);
+  read_section<TenantSettings>(root, "tenants",
+                               {"name", "supervision_enabled", "feature_code_plan", "limits", "bridged_only",
+                                "whisper_topology_rule", "session_defaults", "portaswitch", "stratus"},
+                               read_tenant, document.tenants);
   read_section<Site>(root, "sites", {"name", "tenant"}, read_site, document.sites);
-  read_section<ExtensionProfile>(root, "extensions",
-                                 {"extension", "tenant", "site", "display_name", "roles", "can_supervise",
-                                  "granted_modes", "privacy", "managed_sites", "allow_list"},
-                                 read_extension, document.extensions);
-  read_section<Group>(root, "groups", {"name", "tenant", "members", "supervisors"}, read_group,
-                      document.groups);
+  read_section<ExtensionProfile>(
+      root, "extensions",
+      {"extension", "tenant", "site", "display_name", "roles", "can_supervise", "granted_modes", "privacy",
+       "managed_sites", "allow_list", "scope", "channels", "session_defaults", "tronic", "asterisk_spy",
+       "stratus", "lead_center"},
+      read_extension, document.extensions);
+  std::vector<std::pair<std::string, std::vector<std::string>>> portaswitch_supervisors;
+  read_section<Group>(
+      root, "groups", {"name", "tenant", "members", "supervisors", "supervision_allowed", "portaswitch"},
+      [&](const ObjectReader& in) {
+        Group group = read_group(in);
+        auto listed = apply_group_vendor_terms(in, group);
+        if (!listed.empty()) portaswitch_supervisors.emplace_back(in.path(), std::move(listed));
+        return group;
+      },
+      document.groups);
+  for (const auto& [path, supervisors] : portaswitch_supervisors)
+    make_portaswitch_supervisors(document, path, supervisors);
   return document;
 }
 

@@ -123,8 +123,7 @@ Step parse_step(const json& object, const std::string& where, const Scenario& sc
 }
 
 std::string code_for(const FeatureCodePlan& plan, Mode mode) {
-  for (const DtmfCode& code : plan.dtmf_codes)
-    if (code.command == DtmfCommand::switch_to(mode)) return code.digits;
+  if (auto key = plan.key_for(mode)) return *key;
   throw Error(errc::invalid_plan, "plan " + quoted(plan.name) + " has no DTMF key for " +
                                       std::string(to_string(mode)) + ": give the demo a --scenario");
 }

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <limits>
+#include <regex>
 #include <string>
 
 #include "callsup/audit/audit_json.hpp"
@@ -59,6 +60,7 @@ void check_same(const AuditRecord& a, const AuditRecord& b) {
   CHECK(a.rule == b.rule);
   CHECK(a.end_reason == b.end_reason);
   CHECK(a.source == b.source);
+  CHECK(a.channel == b.channel);
   CHECK(a.detail == b.detail);
 }
 
@@ -94,7 +96,7 @@ TEST_CASE("audit_json: to_json_line writes the documented keys in order, on one 
       R"({"seq":42,"time":"2026-11-21T10:15:02.123Z","kind":"mode_changed","tenant":"acme","session":7,)"
       R"("call":"call-1","supervisor":"700","supervisor_leg":"leg-s","target":"744","target_leg":"leg-a",)"
       R"("mode":"whisper","from_mode":"listen","decision":"allowed","reason":"allowed","rule":"group_supervisor",)"
-      R"("end_reason":"none","source":"dtmf","detail":"*91"})");
+      R"("end_reason":"none","source":"dtmf","channel":"api","detail":"*91"})");
 }
 
 TEST_CASE("audit_json: absent modes are null and a denial says denied") {
@@ -123,6 +125,10 @@ TEST_CASE("audit_json: round trip is exact for every enum value") {
   }
   for (EventSource source : sources) {
     record.source = source;
+    check_same(parse_audit_line(to_json_line(record)), record);
+  }
+  for (RequestChannel channel : all_request_channels) {
+    record.channel = channel;
     check_same(parse_audit_line(to_json_line(record)), record);
   }
   for (Reason reason : all_reasons) {
@@ -245,3 +251,18 @@ TEST_CASE("audit_json: whitespace around the object is accepted: a line read wit
 }
 
 TEST_SUITE_END();
+
+TEST_CASE("audit_json: a line written before channels existed reads as channel api; a bad channel is named") {
+  AuditRecord record = sample_record();
+  record.channel = RequestChannel::web;
+  std::string line = to_json_line(record);
+  CHECK(line.find(R"("channel":"web")") != std::string::npos);
+  CHECK(parse_audit_line(line).channel == RequestChannel::web);
+
+  const std::string old_line = std::regex_replace(line, std::regex(R"(,"channel":"web")"), "");
+  REQUIRE(old_line.find("channel") == std::string::npos);
+  CHECK(parse_audit_line(old_line).channel == RequestChannel::api);
+
+  const std::string bad = std::regex_replace(line, std::regex(R"("channel":"web")"), R"("channel":"fax")");
+  CHECK_THROWS_WITH_AS(parse_audit_line(bad), doctest::Contains("fax"), Error);
+}

@@ -178,7 +178,7 @@ TEST_SUITE("mode") {
     }
     CHECK(seen.size() == all_reasons.size());
     // all_reasons covers every enumerator: they are 0..custom without gaps.
-    CHECK(all_reasons.size() == static_cast<std::size_t>(Reason::custom) + 1);
+    CHECK(all_reasons.size() == static_cast<std::size_t>(Reason::channel_not_allowed) + 1);
     for (std::size_t i = 0; i < all_reasons.size(); ++i) CHECK(static_cast<std::size_t>(all_reasons[i]) == i);
     CHECK_FALSE(reason_from_string("").has_value());
     CHECK_FALSE(reason_from_string("denied").has_value());

@@ -225,9 +225,29 @@ TEST_CASE("seed e: SPY_PERMISSION, DISABLE_SPY, options ESsb, agent leaving duri
     w.registry.remove_leg("agent744");
     CHECK(w.info(outcome.session).end_reason == EndReason::target_left);
   }
-  SUBCASE("without E the session waits for the agent's next call") {
+  SUBCASE("S without E (*91102 with Ssb): the target's call ends and it has no other: the session stops") {
     const auto options = parse_chanspy_options("Ssb").options;
     CHECK(options.announce == false);
+    const StartOutcome outcome = w.service->dial("s1", "701", "*91744", options);
+    REQUIRE(outcome.ok());
+    w.registry.end_call("c1");
+    CHECK(w.info(outcome.session).state == SessionState::ended);
+    CHECK(w.info(outcome.session).end_reason == EndReason::no_calls_left);
+    w.external_call("c9", "744", "client9", "agent744b");  // too late: it stopped
+    CHECK(w.info(outcome.session).state == SessionState::ended);
+  }
+  SUBCASE("S without E: the target's call ends while it has another: the session moves there") {
+    w.external_call("c8", "744", "client8", "agent744c");
+    const StartOutcome outcome = w.service->dial("s1", "701", "*91744", parse_chanspy_options("Ssb").options);
+    REQUIRE(outcome.ok());
+    REQUIRE(w.info(outcome.session).call == "c1");
+    w.registry.end_call("c1");
+    CHECK(w.info(outcome.session).state == SessionState::active);
+    CHECK(w.info(outcome.session).call == "c8");
+    CHECK(w.events_of(EventKind::target_changed, outcome.session).size() == 1);
+  }
+  SUBCASE("neither E nor S: the session waits for the agent's next call") {
+    const auto options = parse_chanspy_options("sb").options;
     const StartOutcome outcome = w.service->dial("s1", "701", "*91744", options);
     REQUIRE(outcome.ok());
     w.registry.remove_leg("agent744");

@@ -50,9 +50,11 @@ TEST_CASE("options: exit_on_target_hangup") {
     CHECK(w.routes("c2")->sources_of("sup700").empty());
   }
 
-  SUBCASE("false: armed when the agent hangs up, active again on the agent's next call") {
+  SUBCASE(
+      "false, and not stop_when_none_left: armed when the agent hangs up, active again on its next call") {
     SessionOptions o;
     o.exit_on_target_hangup = false;
+    o.stop_when_none_left = false;
     const StartOutcome out = w.listen("sup700", o);
     REQUIRE(out.status == StartOutcome::Status::started);
     CHECK(w.routes("c1")->hears("sup700", "client"));

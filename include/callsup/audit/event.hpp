@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "callsup/channel.hpp"
 #include "callsup/mode.hpp"
 #include "callsup/policy/reason.hpp"
 #include "callsup/session/end_reason.hpp"
@@ -76,6 +77,9 @@ struct Event {
   std::string rule;                 ///< the rule that decided
   EndReason end_reason = EndReason::none;
   EventSource source = EventSource::api;
+  /// The channel of the request behind it: for a denied attempt, the attempt's; for a
+  /// session's events, the channel of the request that last steered it.
+  RequestChannel channel = RequestChannel::api;
   std::string detail;  ///< dialled string, previous target, requested action
 };
 

@@ -53,6 +53,16 @@ class DtmfSwitch {
   /// A temporary clock would dangle.
   DtmfSwitch(FeatureCodePlan plan, const Clock&& clock) = delete;
 
+  /// The digit as feed() takes it (a-d as A-D); throws Error(invalid_argument) naming a
+  /// character that is not 0-9 * # A-D.
+  static char check_digit(char digit) {
+    using namespace detail::dialplan;
+    if (digit >= 'a' && digit <= 'd') digit = static_cast<char>(digit - 'a' + 'A');
+    if (!is_dtmf_char(digit))
+      throw Error(errc::invalid_argument, "DTMF digit " + quoted_char(digit) + " is not one of 0-9 * # A-D");
+    return digit;
+  }
+
   /// Feeds one digit (0-9 * # A-D, lower-case a-d accepted); throws Error(invalid_argument)
   /// naming any other character.
   ///
@@ -63,9 +73,7 @@ class DtmfSwitch {
   /// returned instead (a completed command matters more than reporting the noise before it).
   DtmfResult feed(char digit) {
     using namespace detail::dialplan;
-    if (digit >= 'a' && digit <= 'd') digit = static_cast<char>(digit - 'a' + 'A');
-    if (!is_dtmf_char(digit))
-      throw Error(errc::invalid_argument, "DTMF digit " + quoted_char(digit) + " is not one of 0-9 * # A-D");
+    digit = check_digit(digit);
 
     const Clock::time_point now = clock_->now();
     if (!buffer_.empty() && expired(now)) buffer_.clear();

@@ -3,44 +3,37 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "callsup/error.hpp"
 #include "callsup/mode.hpp"
+#include "callsup/model/session_defaults.hpp"
+#include "callsup/session_choices.hpp"
 
 namespace callsup {
-
-/// Which party a whisper is aimed at: the supervised agent (target) or the other party.
-enum class WhisperTo : std::uint8_t { target, other_party };
-
-constexpr std::string_view to_string(WhisperTo whisper_to) noexcept {
-  switch (whisper_to) {
-  case WhisperTo::target: return "target";
-  case WhisperTo::other_party: return "other_party";
-  }
-  return "unknown";
-}
 
 /// What a DTMF code asks the running session to do.
 struct DtmfCommand {
   enum class Action : std::uint8_t { switch_mode, next_target, exit };
 
   Action action = Action::switch_mode;
-  Mode mode = Mode::listen;                  ///< switch_mode only
-  WhisperTo whisper_to = WhisperTo::target;  ///< switch_mode to whisper only; leave `target` otherwise
+  Mode mode = Mode::listen;  ///< switch_mode only
+  /// switch_mode to whisper only: who hears it; nullopt = the session's `whisper_to` option
+  /// (so a tenant that whispers to the caller keeps doing so when the key is pressed).
+  std::optional<WhisperTo> whisper_to;
 
-  /// Switch to `mode` (whisper aimed at `whisper_to`).
-  static constexpr DtmfCommand switch_to(Mode mode, WhisperTo whisper_to = WhisperTo::target) noexcept {
+  /// Switch to `mode` (a whisper aimed at `whisper_to`, or as the session's options say).
+  static constexpr DtmfCommand switch_to(Mode mode,
+                                         std::optional<WhisperTo> whisper_to = std::nullopt) noexcept {
     return {Action::switch_mode, mode, whisper_to};
   }
   /// Move on to the next call to supervise (spy-all style cycling).
-  static constexpr DtmfCommand next() noexcept {
-    return {Action::next_target, Mode::listen, WhisperTo::target};
-  }
+  static constexpr DtmfCommand next() noexcept { return {Action::next_target, Mode::listen, std::nullopt}; }
   /// Leave the supervision session.
-  static constexpr DtmfCommand leave() noexcept { return {Action::exit, Mode::listen, WhisperTo::target}; }
+  static constexpr DtmfCommand leave() noexcept { return {Action::exit, Mode::listen, std::nullopt}; }
 
   friend bool operator==(const DtmfCommand&, const DtmfCommand&) = default;
 };
@@ -77,7 +70,32 @@ struct FeatureCodePlan {
   Mode spy_any_mode = Mode::listen;
   std::vector<DtmfCode> dtmf_codes;  ///< includes next-target / exit keys as commands
   std::chrono::milliseconds inter_digit_timeout{2000};
+  /// What sessions started under this plan default to, as the vendor's PBX behaves
+  /// (tronic: a spied call that ends moves on to the next one); tenant and extension
+  /// defaults override it.
+  SessionDefaults session_defaults;
   friend bool operator==(const FeatureCodePlan&, const FeatureCodePlan&) = default;
+
+  /// The DTMF code that switches a running session to `mode` (the first one, for a UI to
+  /// show "press 1 to whisper"); nullopt when the plan has none. A whisper key aimed
+  /// explicitly at the other party is skipped when another whisper key exists.
+  std::optional<std::string> key_for(Mode mode) const {
+    const DtmfCode* found = nullptr;
+    for (const DtmfCode& code : dtmf_codes) {
+      if (code.command.action != DtmfCommand::Action::switch_mode || code.command.mode != mode) continue;
+      if (!found || (found->command.whisper_to == WhisperTo::other_party &&
+                     code.command.whisper_to != WhisperTo::other_party))
+        found = &code;
+    }
+    return found ? std::optional<std::string>(found->digits) : std::nullopt;
+  }
+  /// The dial prefix that starts supervision in `mode` (`*91` for whisper on portaswitch);
+  /// nullopt when the plan starts in that mode by no code.
+  std::optional<std::string> dial_code_for(Mode mode) const {
+    for (const DialCode& code : dial_codes)
+      if (code.mode == mode) return code.prefix;
+    return std::nullopt;
+  }
 };
 
 namespace detail::dialplan {

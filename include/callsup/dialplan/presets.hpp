@@ -63,7 +63,8 @@ inline FeatureCodePlan stratus_plan() {
 }
 
 /// Tronic: *95 + ext listens to that extension, bare *95 listens to any call;
-/// DTMF 4/5/6, * next target, # exits.
+/// DTMF 4/5/6, * next target, # exits. When the spied call ends the session moves to the
+/// next call (session_defaults: exit_on_target_hangup = false) and ends when none is left.
 inline FeatureCodePlan tronic_plan() {
   using namespace detail::dialplan;
   FeatureCodePlan plan;
@@ -72,6 +73,9 @@ inline FeatureCodePlan tronic_plan() {
   plan.spy_any_code = "*95";
   plan.spy_any_mode = Mode::listen;
   plan.dtmf_codes = detail::dialplan::chanspy_keys();
+  // Tronic's Call Spy moves on to the next call when the spied one ends (ChanSpy without E)
+  // and stops when none is left.
+  plan.session_defaults.exit_on_target_hangup = false;
   return plan;
 }
 

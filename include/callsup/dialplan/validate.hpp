@@ -149,6 +149,8 @@ inline std::vector<std::string> plan_problems(const FeatureCodePlan& plan, const
   if (plan.inter_digit_timeout <= std::chrono::milliseconds::zero() || plan.inter_digit_timeout > max_timeout)
     problems.push_back("inter-digit timeout " + quoted(ms(plan.inter_digit_timeout)) +
                        " is out of range (1ms.." + ms(max_timeout) + ")");
+  if (const auto step = plan.session_defaults.volume_step; step && (*step < -4 || *step > 4))
+    problems.push_back("session default volume step " + quoted(std::to_string(*step)) + " is outside -4..4");
   return problems;
 }
 

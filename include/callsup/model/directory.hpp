@@ -51,6 +51,7 @@ class Directory {
   /// Adds or replaces a tenant's settings.
   void set_tenant(TenantSettings settings) {
     if (settings.name.empty()) throw Error(errc::invalid_argument, "tenant name must not be empty");
+    settings.session_defaults.validate();
     const std::string name = settings.name;
     change({DirectoryChange::Kind::tenant, name},
            [&] { tenants_[name] = std::make_shared<const TenantSettings>(std::move(settings)); });
@@ -141,7 +142,8 @@ class Directory {
   struct Entry {
     std::shared_ptr<const ExtensionProfile> profile;
     std::vector<std::uint32_t> member_of;
-    std::vector<std::uint32_t> supervises;
+    std::vector<std::uint32_t> supervises;  // groups whose supervision is allowed: its scope
+    std::vector<std::uint32_t> listed_in;   // every group naming it a supervisor
   };
 
  public:
@@ -247,6 +249,7 @@ class Directory {
   void put_extension(ExtensionProfile profile, bool replace) {
     if (!all_digits(profile.extension))
       throw Error(errc::invalid_argument, "extension " + quoted(profile.extension) + " must be digits only");
+    profile.session_defaults.validate();
     const std::string ext = profile.extension;
     change({DirectoryChange::Kind::extension, ext}, [&] {
       const std::string what = "extension " + quoted(ext);
@@ -256,7 +259,7 @@ class Directory {
       if (!exists && replace) throw Error(errc::unknown_extension, "no extension " + quoted(ext));
       if (exists) {
         const Entry& old = extensions_.at(ext);
-        if (old.profile->tenant != profile.tenant && (!old.member_of.empty() || !old.supervises.empty()))
+        if (old.profile->tenant != profile.tenant && (!old.member_of.empty() || !old.listed_in.empty()))
           throw Error(errc::invalid_argument, what + " cannot change tenant while in a group");
       }
       require_site(profile.site, profile.tenant, what);
@@ -297,7 +300,10 @@ class Directory {
       const std::uint32_t id =
           group_ids_.emplace(name, static_cast<std::uint32_t>(group_ids_.size())).first->second;
       for (const auto& ext : stored->members) add_id(extensions_.at(ext).member_of, id);
-      for (const auto& ext : stored->supervisors) add_id(extensions_.at(ext).supervises, id);
+      for (const auto& ext : stored->supervisors) {
+        add_id(extensions_.at(ext).listed_in, id);
+        if (stored->supervision_allowed) add_id(extensions_.at(ext).supervises, id);
+      }
       groups_[name] = std::move(stored);
     });
   }
@@ -305,7 +311,10 @@ class Directory {
   void unindex_group(const Group& group) {
     const std::uint32_t id = group_ids_.at(group.name);
     for (const auto& ext : group.members) remove_id(extensions_.at(ext).member_of, id);
-    for (const auto& ext : group.supervisors) remove_id(extensions_.at(ext).supervises, id);
+    for (const auto& ext : group.supervisors) {
+      remove_id(extensions_.at(ext).supervises, id);
+      remove_id(extensions_.at(ext).listed_in, id);
+    }
   }
 
   static bool contains_id(const std::vector<std::uint32_t>& ids, std::uint32_t id) {

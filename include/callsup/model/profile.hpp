@@ -8,7 +8,9 @@
 #include <string_view>
 #include <vector>
 
+#include "callsup/channel.hpp"
 #include "callsup/mode.hpp"
+#include "callsup/model/session_defaults.hpp"
 
 namespace callsup {
 
@@ -37,6 +39,24 @@ inline Role parse_role(std::string_view text) {
               "unknown role " + quoted(text) + " (expected agent, supervisor, site_manager or tenant_admin)");
 }
 
+/// How far an extension's supervision reaches beyond what its roles, sites, groups and
+/// allow-list give it.
+enum class SupervisionScope : std::uint8_t {
+  assigned,  ///< only what it is assigned: groups it supervises, sites it manages, its allow-list
+  tenant,    ///< any extension of its tenant ("monitor any call"), without being an administrator
+};
+
+constexpr std::string_view to_string(SupervisionScope scope) noexcept {
+  return scope == SupervisionScope::tenant ? "tenant" : "assigned";
+}
+
+inline SupervisionScope parse_supervision_scope(std::string_view text) {
+  if (text == "assigned") return SupervisionScope::assigned;
+  if (text == "tenant") return SupervisionScope::tenant;
+  throw Error(errc::invalid_argument,
+              "unknown supervision scope " + quoted(text) + " (expected assigned or tenant)");
+}
+
 /// One extension's supervision profile.
 struct ExtensionProfile {
   std::string extension;  ///< digits only
@@ -49,6 +69,9 @@ struct ExtensionProfile {
   bool privacy = false;                     ///< nobody may supervise a call it is in ("DISABLE_SPY")
   std::vector<std::string> managed_sites;   ///< site_manager: the sites in its scope
   std::vector<std::string> allow_list;      ///< extensions it may supervise whatever its role
+  SupervisionScope scope = SupervisionScope::assigned;  ///< tenant: any extension of its tenant
+  ChannelSet channels = ChannelSet::all();              ///< where it may start or steer supervision from
+  SessionDefaults session_defaults;                     ///< its own session defaults ("SPY_PARAMS")
 
   bool has_role(Role role) const noexcept {
     return std::find(roles.begin(), roles.end(), role) != roles.end();
@@ -68,6 +91,9 @@ struct Group {
   std::string tenant;
   std::vector<std::string> members;
   std::vector<std::string> supervisors;
+  /// Whether its supervisors may supervise it ("Supervision allowed" on a hunt group):
+  /// when false, being its supervisor gives no scope over its members or its calls.
+  bool supervision_allowed = true;
 };
 
 /// A site (office) of a tenant.
@@ -90,6 +116,7 @@ struct TenantSettings {
   SupervisionLimits limits;
   bool bridged_only = false;           ///< supervise only calls whose media is bridged
   bool whisper_topology_rule = false;  ///< whisper only from an on-net agent to an off-net customer
+  SessionDefaults session_defaults;    ///< the tenant's session defaults (over the plan's)
 };
 
 }  // namespace callsup

@@ -27,9 +27,10 @@ enum class Reason : std::uint8_t {
   barge_cap,             ///< the call has as many bargers as the tenant allows
   no_call,               ///< the target is not in a call the request can use
   custom,                ///< a custom policy's own reason (see Decision::rule)
+  channel_not_allowed,   ///< the supervisor may not supervise through the request's channel
 };
 
-inline constexpr std::array<Reason, 16> all_reasons{Reason::allowed,
+inline constexpr std::array<Reason, 17> all_reasons{Reason::allowed,
                                                     Reason::supervision_disabled,
                                                     Reason::unknown_supervisor,
                                                     Reason::unknown_target,
@@ -44,7 +45,8 @@ inline constexpr std::array<Reason, 16> all_reasons{Reason::allowed,
                                                     Reason::supervisor_cap,
                                                     Reason::barge_cap,
                                                     Reason::no_call,
-                                                    Reason::custom};
+                                                    Reason::custom,
+                                                    Reason::channel_not_allowed};
 
 constexpr std::string_view to_string(Reason reason) noexcept {
   switch (reason) {
@@ -64,6 +66,7 @@ constexpr std::string_view to_string(Reason reason) noexcept {
   case Reason::barge_cap: return "barge_cap";
   case Reason::no_call: return "no_call";
   case Reason::custom: return "custom";
+  case Reason::channel_not_allowed: return "channel_not_allowed";
   }
   return "unknown";
 }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "callsup/channel.hpp"
 #include "callsup/mode.hpp"
 
 namespace callsup {
@@ -18,6 +19,9 @@ struct SupervisionRequest {
   bool bridged_only = false;            ///< the session's own bridged-only option (on top of the tenant's)
   std::uint32_t other_supervisors = 0;  ///< sessions on the call that count against the cap
   std::uint32_t other_bargers = 0;      ///< of those, the ones barging
+  /// How the request came in: a dialled code, a key pressed during the session, the
+  /// integrator's API or a web console. Re-checks carry the channel the session last used.
+  RequestChannel channel = RequestChannel::api;
 };
 
 }  // namespace callsup

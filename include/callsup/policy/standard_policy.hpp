@@ -14,6 +14,7 @@ inline constexpr std::string_view directory = "directory";            // both pa
 inline constexpr std::string_view tenant_enabled = "tenant_enabled";  // tenant has supervision on
 inline constexpr std::string_view same_tenant = "same_tenant";
 inline constexpr std::string_view may_supervise = "may_supervise";
+inline constexpr std::string_view channel = "channel";  // the request's channel is one it may use
 inline constexpr std::string_view not_self = "not_self";
 inline constexpr std::string_view privacy = "privacy";
 inline constexpr std::string_view scope = "scope";
@@ -54,6 +55,9 @@ class StandardPolicy final : public PermissionPolicy {
 
     if (!supervisor->can_supervise) return deny(Reason::not_a_supervisor, rules::may_supervise);
 
+    if (!supervisor->channels.contains(request.channel))
+      return deny(Reason::channel_not_allowed, rules::channel);
+
     if (request.supervisor == request.target || call.leg_of_extension(request.supervisor))
       return deny(Reason::self_supervision, rules::not_self);
 
@@ -83,14 +87,14 @@ class StandardPolicy final : public PermissionPolicy {
     return Decision::allow(modes, "allowed");
   }
 
-  /// Tenant admins: any extension of the tenant. Site managers: the sites they manage.
+  /// Tenant admins and tenant-wide scopes: any extension of the tenant. Site managers: the sites they manage.
   /// Group supervisors: members of their groups, and calls that came through them.
   /// Anyone: the extensions on their allow-list.
   /// `directory` is a Directory or a Directory::View.
   template <typename DirectoryLike>
   static bool in_scope(const ExtensionProfile& supervisor, const ExtensionProfile& target, const Call& call,
                        const DirectoryLike& directory) {
-    if (supervisor.has_role(Role::tenant_admin)) return true;
+    if (supervisor.has_role(Role::tenant_admin) || supervisor.scope == SupervisionScope::tenant) return true;
     if (supervisor.manages_site(target.site)) return true;
     if (supervisor.allows(target.extension)) return true;
     if (directory.supervises_member(supervisor.extension, target.extension)) return true;

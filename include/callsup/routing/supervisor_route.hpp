@@ -7,20 +7,9 @@
 
 #include "callsup/mode.hpp"
 #include "callsup/model/leg.hpp"
+#include "callsup/session_choices.hpp"
 
 namespace callsup {
-
-/// Which parties a listening or whispering supervisor hears.
-enum class ListenDirection : std::uint8_t { both, agent_only, customer_only };
-
-constexpr std::string_view to_string(ListenDirection direction) noexcept {
-  switch (direction) {
-  case ListenDirection::both: return "both";
-  case ListenDirection::agent_only: return "agent_only";
-  case ListenDirection::customer_only: return "customer_only";
-  }
-  return "unknown";
-}
 
 /// One supervision session as routing sees it.
 struct SupervisorRoute {

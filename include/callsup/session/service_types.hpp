@@ -24,20 +24,26 @@ struct ServiceConfig {
   std::string default_plan = "portaswitch";  ///< for supervisors the directory does not know
   std::vector<std::string> reserved_codes;   ///< the integrator's own phone codes
   std::size_t ended_sessions_kept = 1024;    ///< ended sessions still answered by session()
+  std::size_t ended_calls_kept = 1024;       ///< ended calls whose final routes routes() still answers
   const Clock* clock = nullptr;              ///< DTMF timeouts; nullptr = steady clock
   std::function<std::chrono::system_clock::time_point()> wall_clock;  ///< event times; empty = system clock
 };
 
 /// An API request to supervise. `target` is the agent's extension; with `any_call`
-/// the service picks the tenant's calls itself (spy-all).
+/// the service picks the tenant's calls itself (spy-all); with only `call` (a call picked
+/// from a list) the target is that call's agent: its first on-net party that is up and
+/// is no supervisor.
 struct StartRequest {
   LegId supervisor_leg;
   std::string supervisor;
   std::string target;
   bool any_call = false;
   Mode mode = Mode::listen;
-  std::optional<SessionOptions> options;  ///< default: ServiceConfig::default_options
-  CallId call;                            ///< optional: this call of the target only
+  /// Default: ServiceConfig::default_options with the plan's, the tenant's and the
+  /// supervisor's session defaults over it.
+  std::optional<SessionOptions> options;
+  CallId call;                                   ///< optional: this call only
+  RequestChannel channel = RequestChannel::api;  ///< how the request came in (web consoles say web)
 };
 
 /// What a dial or start request led to.

@@ -37,6 +37,7 @@ struct SessionInfo {
   Mode mode = Mode::listen;
   ModeSet allowed_modes;  ///< from the last decision
   SessionOptions options;
+  RequestChannel channel = RequestChannel::api;  ///< of the request that last steered it
   EndReason end_reason = EndReason::none;
   Reason end_decision = Reason::allowed;  ///< with permission_lost: the policy's reason
 };

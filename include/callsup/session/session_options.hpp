@@ -8,19 +8,10 @@
 
 #include "callsup/dialplan/feature_code_plan.hpp"
 #include "callsup/error.hpp"
+#include "callsup/model/session_defaults.hpp"
 #include "callsup/routing/supervisor_route.hpp"
 
 namespace callsup {
-
-/// What happens when the agent hangs up while a supervisor is barging.
-enum class AgentLeavesInBarge : std::uint8_t {
-  end_call,               ///< the PBX is asked to end the call
-  supervisor_takes_over,  ///< the PBX is asked to hand the call to the supervisor
-};
-
-constexpr std::string_view to_string(AgentLeavesInBarge value) noexcept {
-  return value == AgentLeavesInBarge::end_call ? "end_call" : "supervisor_takes_over";
-}
 
 inline constexpr int min_volume_step = -4;
 inline constexpr int max_volume_step = 4;
@@ -29,11 +20,15 @@ inline constexpr int max_volume_step = 4;
 /// from "listen to extension X": end with the call, announce nothing, notify the
 /// agent when it is whispered to or barged on.
 struct SessionOptions {
-  bool exit_on_target_hangup = true;  ///< end when the agent leaves; else wait for its next call
-  bool stop_when_none_left = true;    ///< spy-all: end when no call is left; else wait for one
-  bool bridged_only = false;          ///< supervise only bridged calls
-  bool announce = false;              ///< announce the target before listening (the PBX plays it)
-  bool private_whisper = false;       ///< while whispering, hear nothing
+  /// End when the agent leaves; else move to another call (the target's next call, or for
+  /// spy-all the tenant's next call), as ChanSpy without `E` does.
+  bool exit_on_target_hangup = true;
+  /// When the session's call is over and no other call is there to move to: end
+  /// (`no_calls_left`, ChanSpy `S`); else wait, armed, for one. Targeted and spy-all alike.
+  bool stop_when_none_left = true;
+  bool bridged_only = false;     ///< supervise only bridged calls
+  bool announce = false;         ///< announce the target before listening (the PBX plays it)
+  bool private_whisper = false;  ///< while whispering, hear nothing
   ListenDirection listen_direction = ListenDirection::both;
   bool stereo = false;  ///< agent on the left, the rest on the right
   int volume_step = 0;  ///< -4..+4, 3 dB per step, on what the supervisor hears
@@ -43,6 +38,29 @@ struct SessionOptions {
   bool follow_on_transfer = false;  ///< stay with the customer when the agent transfers it
   bool pre_arm = false;             ///< on an idle extension, wait for its next call
   WhisperTo whisper_to = WhisperTo::target;
+
+  /// These options with the fields `defaults` sets replaced.
+  SessionOptions with(const SessionDefaults& defaults) const {
+    SessionOptions out = *this;
+    auto take = [](auto& to, const auto& from) {
+      if (from) to = *from;
+    };
+    take(out.exit_on_target_hangup, defaults.exit_on_target_hangup);
+    take(out.stop_when_none_left, defaults.stop_when_none_left);
+    take(out.bridged_only, defaults.bridged_only);
+    take(out.announce, defaults.announce);
+    take(out.private_whisper, defaults.private_whisper);
+    take(out.listen_direction, defaults.listen_direction);
+    take(out.stereo, defaults.stereo);
+    take(out.volume_step, defaults.volume_step);
+    take(out.agent_leaves_in_barge, defaults.agent_leaves_in_barge);
+    take(out.notify_agent, defaults.notify_agent);
+    take(out.monitoring_tone, defaults.monitoring_tone);
+    take(out.follow_on_transfer, defaults.follow_on_transfer);
+    take(out.pre_arm, defaults.pre_arm);
+    take(out.whisper_to, defaults.whisper_to);
+    return out;
+  }
 
   /// Throws Error(invalid_argument) naming the bad value.
   void validate() const {
@@ -113,6 +131,26 @@ inline ChanSpyOptions parse_chanspy_options(std::string_view letters, SessionOpt
     }
   }
   out.options.validate();
+  return out;
+}
+
+}  // namespace callsup
+
+namespace callsup {
+
+/// The session defaults ChanSpy option letters stand for (a user's `SPY_PARAMS`): every
+/// field the letters control is set, letters absent meaning ChanSpy's defaults (no E, no S,
+/// announce on). The mode letters (w, W, B) are not defaults: the dialled code decides the mode.
+inline SessionDefaults chanspy_defaults(std::string_view letters) {
+  const SessionOptions parsed = parse_chanspy_options(letters).options;
+  SessionDefaults out;
+  out.exit_on_target_hangup = parsed.exit_on_target_hangup;
+  out.stop_when_none_left = parsed.stop_when_none_left;
+  out.bridged_only = parsed.bridged_only;
+  out.announce = parsed.announce;
+  out.private_whisper = parsed.private_whisper;
+  out.listen_direction = parsed.listen_direction;
+  out.volume_step = parsed.volume_step;
   return out;
 }
 

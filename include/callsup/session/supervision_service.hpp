@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -104,8 +105,14 @@ class SupervisionService {
     const auto& parser = plan_locked(plan_name_of(supervisor)).parser;
     const auto request = parser.parse(dialled);
     if (!request) return {};
-    StartRequest start{supervisor_leg,     supervisor, request->target, request->any_call, request->mode,
-                       std::move(options), {}};
+    StartRequest start{supervisor_leg,
+                       supervisor,
+                       request->target,
+                       request->any_call,
+                       request->mode,
+                       std::move(options),
+                       {},
+                       RequestChannel::feature_code};
     return start_and_deliver(lock, start, EventSource::dial, std::string(dialled));
   }
 
@@ -118,11 +125,23 @@ class SupervisionService {
   // --- during a session -----------------------------------------------------------
 
   /// A digit the supervisor pressed (RFC 4733, SIP INFO or API).
-  DtmfResult dtmf(SessionId id, char digit) {
+  DtmfResult dtmf(SessionId id, char digit) { return dtmf(id, std::string_view(&digit, 1)); }
+  /// Digits pressed in a row ("*81"), fed one by one; returns the last digit's result.
+  /// Digits after one that ended the session (the exit key) are ignored. Throws
+  /// Error(invalid_argument) naming a digit that is not 0-9 * # A-D (no digit is fed then).
+  DtmfResult dtmf(SessionId id, std::string_view digits) {
     std::unique_lock lock(mutex_);
-    Session& s = live_session(id, "dtmf");
-    const DtmfResult result = s.dtmf->feed(digit);
-    if (result.kind == DtmfResult::Kind::command) run_command(s, result.command);
+    live_session(id, "dtmf");
+    if (digits.empty()) throw Error(errc::invalid_argument, "dtmf: no digits");
+    for (char digit : digits) DtmfSwitch::check_digit(digit);
+    DtmfResult result;
+    for (char digit : digits) {
+      auto it = sessions_.find(id);
+      if (it == sessions_.end()) break;
+      Session& s = it->second;
+      result = s.dtmf->feed(digit);
+      if (result.kind == DtmfResult::Kind::command) run_command(s, result.command);
+    }
     return finish(lock, result);
   }
   /// A digit from a leg: routed to the session the leg supervises; nullopt when the
@@ -149,11 +168,13 @@ class SupervisionService {
 
   /// Switches the mode; the decision is re-checked. A mode the supervisor may not use
   /// here is refused (the session goes on); a session that lost its right ends.
-  Decision switch_mode(SessionId id, Mode mode, std::optional<WhisperTo> whisper_to = std::nullopt) {
+  /// `channel` says where the switch came from (a web console says web); the policy sees it.
+  Decision switch_mode(SessionId id, Mode mode, std::optional<WhisperTo> whisper_to = std::nullopt,
+                       RequestChannel channel = RequestChannel::api) {
     std::unique_lock lock(mutex_);
     Session& s = live_session(id, "switch_mode");
-    Decision decision =
-        switch_mode_locked(s, mode, whisper_to.value_or(s.info.options.whisper_to), EventSource::api);
+    Decision decision = switch_mode_locked(s, mode, whisper_to.value_or(s.info.options.whisper_to),
+                                           EventSource::api, channel);
     return finish(lock, std::move(decision));
   }
 
@@ -239,11 +260,13 @@ class SupervisionService {
       if (s.info.call == call) out.push_back(s.info);
     return out;
   }
-  /// The call's current routes (nullptr for a call the service has not seen).
+  /// The call's current routes; after the call ended, its final set (`ended` true) for
+  /// the last ServiceConfig::ended_calls_kept calls; nullptr for a call never seen.
   std::shared_ptr<const RouteSet> routes(const CallId& call) const {
     std::lock_guard lock(mutex_);
-    auto it = routes_.find(call);
-    return it == routes_.end() ? nullptr : it->second;
+    if (auto it = routes_.find(call); it != routes_.end()) return it->second;
+    auto it = ended_routes_.find(call);
+    return it == ended_routes_.end() ? nullptr : it->second;
   }
 
   // --- sinks ----------------------------------------------------------------------
@@ -317,6 +340,7 @@ class SupervisionService {
     case Reason::supervision_disabled:
     case Reason::not_a_supervisor:
     case Reason::mode_not_granted:
+    case Reason::channel_not_allowed:
     case Reason::custom: return false;
     default: return true;
     }
@@ -328,10 +352,11 @@ class SupervisionService {
     return call_specific(reason) && reason != Reason::privacy && reason != Reason::cross_tenant &&
            reason != Reason::self_supervision;
   }
-  // Reasons that refuse a mode switch without ending the session.
+  // Reasons that refuse a mode switch without ending the session (a switch through a
+  // channel the supervisor may not use leaves the session as its own channel set it up).
   static bool mode_specific(Reason reason) {
     return reason == Reason::mode_not_granted || reason == Reason::whisper_topology ||
-           reason == Reason::barge_cap;
+           reason == Reason::barge_cap || reason == Reason::channel_not_allowed;
   }
 
   // --- plans ----------------------------------------------------------------------
@@ -370,17 +395,18 @@ class SupervisionService {
       throw Error(errc::invalid_argument, "supervisor leg id must not be empty");
     if (request.supervisor.empty())
       throw Error(errc::invalid_argument, "supervisor extension must not be empty");
-    if (!request.any_call && request.target.empty())
-      throw Error(errc::invalid_argument, "a request needs a target extension or any_call");
+    if (!request.any_call && request.target.empty() && request.call.empty())
+      throw Error(errc::invalid_argument, "a request needs a target extension, a call or any_call");
     if (by_supervisor_leg_.count(request.supervisor_leg))
       throw Error(errc::duplicate_id,
                   "leg " + quoted(request.supervisor_leg) + " already supervises session " +
                       quoted(std::to_string(by_supervisor_leg_.at(request.supervisor_leg))));
     if (!request.call.empty() && !registry_.find_call(request.call))
       throw Error(errc::unknown_call, "no call " + quoted(request.call));
-    SessionOptions options = request.options.value_or(config_.default_options);
-    options.validate();
     const FeatureCodePlan& plan = plan_locked(plan_name_of(request.supervisor)).parser.plan();
+    SessionOptions options =
+        request.options ? *request.options : default_options_for(request.supervisor, plan);
+    options.validate();
 
     Session s;
     s.info.id = next_session_id_;  // taken for good only if the session starts
@@ -390,7 +416,9 @@ class SupervisionService {
     s.info.target = request.target;
     s.info.mode = request.mode;
     s.info.options = options;
+    s.info.channel = request.channel;
     if (auto profile = directory_.find_extension(request.supervisor)) s.info.tenant = profile->tenant;
+    if (!request.any_call && request.target.empty()) s.info.target = agent_of_call(request.call, s.info);
 
     auto found = candidates(s.info, request.call);
     for (const Candidate& candidate : found)
@@ -414,6 +442,9 @@ class SupervisionService {
       emit(std::move(denied));
       return StartOutcome{StartOutcome::Status::denied, 0, std::move(decision)};
     };
+
+    if (!request.any_call && s.info.target.empty())  // a call picked by id with no agent in it
+      return deny(Decision::deny(Reason::no_call, "target_in_call"));
 
     // The first call the policy allows wins. A denial no other call could change
     // (scope, grants...) is final; a call-specific one (privacy...) skips that call.
@@ -483,6 +514,33 @@ class SupervisionService {
 
   bool is_supervisor_leg(const LegId& leg) const { return by_supervisor_leg_.count(leg) != 0; }
 
+  // The agent of a call picked by id: its first on-net party that is up, is not the
+  // supervisor and supervises nothing. "" when there is none.
+  std::string agent_of_call(const CallId& id, const SessionInfo& info) const {
+    const auto call = registry_.find_call(id);
+    if (!call) return {};
+    for (const Leg& leg : call->legs)
+      if (leg.network == Network::on_net && leg.state == LegState::up && leg.extension != info.supervisor &&
+          !is_supervisor_leg(leg.id))
+        return leg.extension;
+    return {};
+  }
+
+  // ServiceConfig's default options with the plan's, the tenant's and the supervisor's
+  // own session defaults over them, most specific last.
+  SessionOptions default_options_for(const std::string& supervisor, const FeatureCodePlan& plan) const {
+    const SessionDefaults layered = directory_.read([&](const Directory::View& view) {
+      SessionDefaults out = plan.session_defaults;
+      if (const ExtensionProfile* profile = view.find_extension(supervisor)) {
+        if (const TenantSettings* tenant = view.find_tenant(profile->tenant))
+          out = tenant->session_defaults.over(out);
+        out = profile->session_defaults.over(out);
+      }
+      return out;
+    });
+    return config_.default_options.with(layered);
+  }
+
   // True when `id` names a leg of the call, a tap on it, or a supervisor leg on it.
   bool id_in_use(const Call& call, const LegId& id) const {
     if (call.find_leg(id)) return true;
@@ -503,6 +561,7 @@ class SupervisionService {
   Decision decide(const SessionInfo& info, const Call& call, const std::string& agent, Mode mode,
                   const Session* self, Count count) const {
     SupervisionRequest request;
+    request.channel = info.channel;
     request.supervisor = info.supervisor;
     request.target = agent;
     request.mode = mode;
@@ -584,23 +643,26 @@ class SupervisionService {
   void run_command(Session& s, const DtmfCommand& command) {
     switch (command.action) {
     case DtmfCommand::Action::switch_mode:
-      switch_mode_locked(s, command.mode, command.whisper_to, EventSource::dtmf);
+      switch_mode_locked(s, command.mode, command.whisper_to.value_or(s.info.options.whisper_to),
+                         EventSource::dtmf, RequestChannel::dtmf);
       break;
     case DtmfCommand::Action::next_target: next_locked(s, EventSource::dtmf); break;
     case DtmfCommand::Action::exit: end_session(s, EndReason::stopped, EventSource::dtmf); break;
     }
   }
 
-  Decision switch_mode_locked(Session& s, Mode mode, WhisperTo whisper_to, EventSource source) {
+  Decision switch_mode_locked(Session& s, Mode mode, WhisperTo whisper_to, EventSource source,
+                              RequestChannel channel) {
     const auto call = s.info.state == SessionState::armed ? nullptr : registry_.find_call(s.info.call);
     if (s.info.state == SessionState::active && !call)
       throw Error(errc::unknown_call, "session's call " + quoted(s.info.call) + " is gone");
+    SessionInfo wanted = s.info;  // asked as the switch's channel, in the new mode
+    wanted.channel = channel;
+    wanted.mode = mode;
     Decision decision;
     if (call) {
-      decision = decide(s.info, *call, s.info.target, mode, &s, Count::all);
+      decision = decide(wanted, *call, s.info.target, mode, &s, Count::all);
     } else {  // armed: checked as if idle; the call it joins is checked again then
-      SessionInfo wanted = s.info;
-      wanted.mode = mode;
       decision = decide_idle(wanted);
       if (!decision.allowed && call_may_change(decision.reason))
         decision = Decision::allow(decision.modes, "armed");
@@ -611,6 +673,7 @@ class SupervisionService {
         return decision;
       }
       Event denied = event_of(s.info, EventKind::denied, source, "switch to " + std::string(to_string(mode)));
+      denied.channel = channel;
       denied.allowed = false;
       denied.reason = decision.reason;
       denied.rule = decision.rule;
@@ -621,6 +684,7 @@ class SupervisionService {
     }
     const LegId whisper_leg = call ? whisper_leg_of(*call, s.info.target_leg, whisper_to) : LegId();
     s.info.allowed_modes = decision.modes;
+    s.info.channel = channel;
     if (mode == s.info.mode && whisper_leg == s.info.whisper_leg && whisper_to == s.info.options.whisper_to)
       return decision;
     const Mode from = s.info.mode;
@@ -678,12 +742,12 @@ class SupervisionService {
     sessions_.erase(id);  // `s` dangles from here on
   }
 
-  // The session's call is over for it: end, move on, or wait, as its options say.
+  // The session's call is over for it: end (E), move on to another call, end when none
+  // is left (S), or wait for one, as its options say; targeted and spy-all alike.
   void leave_call(Session& s, EndReason reason, EventSource source) {
     if (s.info.options.exit_on_target_hangup) return end_session(s, reason, source);
-    if (s.info.any_call && next_locked(s, source)) return;
-    if (s.info.any_call && s.info.options.stop_when_none_left)
-      return end_session(s, EndReason::no_calls_left, source);
+    if (next_locked(s, source)) return;
+    if (s.info.options.stop_when_none_left) return end_session(s, EndReason::no_calls_left, source);
     mark_dirty(s.info.call);
     s.info.state = SessionState::armed;
     s.info.call.clear();
@@ -860,6 +924,7 @@ class SupervisionService {
     e.target_leg = info.target_leg;
     e.mode = info.mode;
     e.source = source;
+    e.channel = info.channel;
     e.detail = std::move(detail);
     return e;
   }
@@ -886,16 +951,28 @@ class SupervisionService {
         ended->version = previous->second->version + 1;
         ended->ended = true;
         routes_.erase(previous);
-        dispatcher_.enqueue(std::shared_ptr<const RouteSet>(std::move(ended)));
+        std::shared_ptr<const RouteSet> final_set = std::move(ended);
+        keep_ended_routes(id, final_set);
+        dispatcher_.enqueue(std::move(final_set));
         continue;
       }
       auto fresh = std::make_shared<RouteSet>(routes_without_conflicts(*call));
       if (previous != routes_.end() && previous->second->same_routing(*fresh)) continue;
       fresh->version = previous == routes_.end() ? 1 : previous->second->version + 1;
       routes_[id] = fresh;
+      ended_routes_.erase(id);  // a call id the PBX used again
       dispatcher_.enqueue(std::shared_ptr<const RouteSet>(std::move(fresh)));
     }
     dirty_.clear();
+  }
+
+  void keep_ended_routes(const CallId& id, std::shared_ptr<const RouteSet> final_set) {
+    if (config_.ended_calls_kept == 0) return;
+    if (ended_routes_.insert_or_assign(id, std::move(final_set)).second) ended_routes_order_.push_back(id);
+    while (ended_routes_order_.size() > config_.ended_calls_kept) {
+      ended_routes_.erase(ended_routes_order_.front());
+      ended_routes_order_.pop_front();
+    }
   }
 
   // The PBX may add a leg whose id a supervisor leg or tap on the call already uses;
@@ -997,6 +1074,8 @@ class SupervisionService {
   std::vector<SessionId> ended_order_;
   std::unordered_map<CallId, std::vector<Tap>> taps_;
   std::unordered_map<CallId, std::shared_ptr<const RouteSet>> routes_;
+  std::unordered_map<CallId, std::shared_ptr<const RouteSet>> ended_routes_;  // final sets, kept a while
+  std::deque<CallId> ended_routes_order_;
   std::vector<CallId> dirty_;
   std::uint64_t route_conflicts_ = 0;
   SessionId next_session_id_ = 1;

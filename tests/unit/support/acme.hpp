@@ -26,13 +26,6 @@ struct Acme : World {
     return service->dial(leg, sup, "*90" + target, std::move(options));
   }
 
-  std::vector<Event> events_of(EventKind kind, SessionId id) const {
-    std::vector<Event> out;
-    for (const Event& e : events->of_kind(kind))
-      if (e.session == id) out.push_back(e);
-    return out;
-  }
-
   /// The supervisor's phone call, as the PBX reports it: its leg alone in call "sc".
   void supervisor_call(const std::string& call = "sc", const std::string& leg = "sup700",
                        const std::string& ext = "700") {

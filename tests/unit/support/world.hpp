@@ -95,6 +95,13 @@ struct World {
     return *found;
   }
   std::shared_ptr<const RouteSet> routes(const CallId& call) const { return service->routes(call); }
+  /// The events of one session of one kind, in order.
+  std::vector<Event> events_of(EventKind kind, SessionId id) const {
+    std::vector<Event> out;
+    for (const Event& e : events->of_kind(kind))
+      if (e.session == id) out.push_back(e);
+    return out;
+  }
 
   ManualClock clock;
   CallRegistry registry;
