@@ -124,6 +124,7 @@ class Baresip:
         rtp_ports: tuple[int, int] = (10000, 14999),
         extra_config: Mapping[str, str] | None = None,
         max_lifetime_s: int = 900,
+        sip_trace: bool = False,
     ) -> None:
         if not voice_loop.is_file():
             raise ValueError(f"no voice loop file {voice_loop}")
@@ -145,6 +146,7 @@ class Baresip:
         if max_lifetime_s <= 0:
             raise ValueError(f"max_lifetime_s must be > 0, not {max_lifetime_s!r}")
         self.max_lifetime_s = max_lifetime_s
+        self.sip_trace = sip_trace  # -s: every SIP message in the log
         self._proc: ManagedProcess | None = None
         self._sock: socket.socket | None = None
         self._reader: threading.Thread | None = None
@@ -222,6 +224,8 @@ class Baresip:
         (self.config_dir / "accounts").write_text(self.account.line() + "\n")
         # -t: baresip quits by itself after max_lifetime_s, should this driver die without stop()
         argv = [BARESIP, "-4", "-f", str(self.config_dir), "-t", str(self.max_lifetime_s)]
+        if self.sip_trace:
+            argv.append("-s")
         self._proc = ManagedProcess(argv, self.log_path, cwd=self.workdir)
         try:
             self._sock = wait_until(self._try_connect, timeout, f"{self.name}: baresip's ctrl_tcp on port {self.ctrl_port}")

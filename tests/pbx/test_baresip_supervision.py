@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from hearing import Matrix, VoiceHearing, Window, format_matrix, hearing_matrix
+from hearing import Matrix, VoiceHearing, Window, format_matrix, hear, hearing_matrix
 from loopback import free_sip_port, wait_until
 from softphone_fixtures import require_program, voice_loops, voices  # noqa: F401 - fixtures
 from softphones import Baresip, BaresipAccount, Linphonec, LinphoneAccount, SoftphoneError
@@ -376,3 +376,72 @@ def test_agent_leaving_during_barge_ends_the_call(
                 supervisor.stop()
         finally:
             agent.stop()
+
+
+def xfail_if_hold_unnoticed(pbx: LocalPbx, agent: Baresip) -> None:
+    """Known PBX gap (2026-12-07): baresip's hold re-INVITE (a=sendonly, a fresh SDES key) is
+    answered 200 OK a=recvonly, but callsup-pbx logs no hold and so never calls
+    CallRegistry::hold (seen with baresip -s). Only exactly that (baresip put the call on hold,
+    the PBX's log has no re-INVITE line, neither hold nor 488) is an expected failure."""
+    if "call: hold" in agent.log_text() and "re-INVITE" not in pbx.log_text():
+        pytest.xfail("callsup-pbx does not notice a hold re-INVITE (a=sendonly) from baresip")
+
+
+def test_a_held_agent_is_neither_heard_nor_hearing(
+    tmp_path: Path,
+    trunk_port: int,
+    customer: Baresip,
+    voice_loops: dict[str, Path],  # noqa: F811
+    voices: dict[str, Path],  # noqa: F811
+) -> None:
+    """The agent puts the supervised call on hold (baresip's re-INVITE, a=sendonly) and resumes:
+    while held the agent's leg is neither source nor listener (DESIGN.md), so the listening
+    supervisor hears the customer only and nobody hears the agent; after resume the listen table
+    holds again. Measured from the recordings."""
+    require_program("baresip")
+    with LocalPbx(tmp_path / "pbx", "portaswitch", trunk_port) as pbx:
+        agent = registered_baresip(pbx, tmp_path, "744", voice_loops["agent"], "agent", auto_answer=True)
+        try:
+            supervisor = registered_baresip(pbx, tmp_path, "700", voice_loops["supervisor"], "supervisor", False)
+            try:
+                connect_customer_to_agent(pbx, customer, agent)
+                mark = supervisor.dial(pbx.uri(PLANS["portaswitch"].listen))
+                supervisor.wait_call_event("ESTABLISHED", timeout=10, since=mark)
+                pbx.wait_audit(10, "supervision started", kind="started", supervisor="700")
+
+                agent.command("hold")
+                try:
+                    wait_until(lambda: re.search(r"leg call-\d+-b1: 200 OK \(hold\)", pbx.log_text()), 5, "the hold")
+                except TimeoutError:
+                    xfail_if_hold_unnoticed(pbx, agent)
+                    raise
+                others = {"customer": customer, "agent": agent}
+                held_from = {name: (recording_of(p), p.heard_samples()) for name, p in others.items()}
+                held = record_phase("listen", {"supervisor": supervisor})
+                held_to = {name: (recording_of(p), p.heard_samples()) for name, p in others.items()}
+
+                agent.command("resume")
+                wait_until(lambda: re.search(r"leg call-\d+-b1: 200 OK \(resume\)", pbx.log_text()), 10, "the resume")
+                phones: dict[str, Phone] = {"customer": customer, "agent": agent, "supervisor": supervisor}
+                resumed = record_phase("listen", phones)
+                customer.hangup()
+                agent.wait_call_event("CLOSED", timeout=10)
+            finally:
+                supervisor.stop()
+        finally:
+            agent.stop()
+    customer.stop()
+
+    window = Window(held.files["supervisor"], held.start["supervisor"] / RATE, held.end["supervisor"] / RATE)
+    while_held = hearing_matrix({"supervisor": window}, voices, workdir=tmp_path)
+    assert while_held == {"supervisor": {"customer": True, "agent": False}}, while_held
+    # What the customer and the held agent received while held, if anything, holds nobody's voice
+    # but the other's not: the customer must not hear the agent, the agent must not hear anyone.
+    # (A phone that received nothing while held recorded nothing: that is as good.)
+    for name, sources in (("customer", ["agent"]), ("agent", ["customer", "supervisor"])):
+        path, end = held_to[name]
+        start = (held_from[name][1] if held_from[name][0] == path else 0) + SETTLE_SAMPLES
+        if end - start >= RATE:
+            found = hear(path, {k: voices[k] for k in sources}, from_s=start / RATE, to_s=end / RATE, workdir=tmp_path)
+            assert not any(h.heard for h in found.values()), f"{name} heard while the agent was held: {found}"
+    judge([resumed], voices, tmp_path)
