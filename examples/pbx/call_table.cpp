@@ -189,6 +189,10 @@ void CallTable::forget(const std::string& call_id) {
   thread_.post([doomed] {});
 }
 
+void CallTable::end_call_of_leg(const std::string& leg_id, const std::string& why) {
+  if (SipLeg* leg = find_leg(leg_id)) end_call(leg->call, why);
+}
+
 void CallTable::end_by_sdk(const std::string& call_id, const std::string& why) {
   if (Call* call = find(call_id)) end_call(*call, why);
 }

@@ -42,6 +42,8 @@ class CallTable {
   void supervision_not_ours(const std::string& call_id);
   /// The SDK asked for the call to end (action_requested end_call).
   void end_by_sdk(const std::string& call_id, const std::string& why);
+  /// Hangs up the call that leg `leg_id` belongs to (a supervisor's, when its session ended).
+  void end_call_of_leg(const std::string& leg_id, const std::string& why);
   /// Tells the agent's phone it is being whispered to / barged on (SIP INFO).
   void notify_agent(const std::string& leg_id, const std::string& text);
 

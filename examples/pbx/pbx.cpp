@@ -38,6 +38,14 @@ void watch_events(const PbxConfig& config, Control& control, SipThread& thread,
         if (stack) stack->calls().end_by_sdk(call, "the SDK asked: " + detail);
       });
     }
+    if (e.kind == EventKind::ended && e.end_reason != EndReason::supervisor_left &&
+        e.end_reason != EndReason::shutdown && !e.supervisor_leg.empty()) {
+      // The session is over (its call ended, the agent left, the right was lost...): the
+      // supervisor's phone has nothing left to hear, so its call is hung up too.
+      thread.post([&stack, leg = e.supervisor_leg, why = std::string(to_string(e.end_reason))] {
+        if (stack) stack->calls().end_call_of_leg(leg, "supervision ended: " + why);
+      });
+    }
     if (e.kind == EventKind::agent_notified && config.tenant(e.tenant).notify_agent == "info") {
       const std::string text = "callsup: supervisor " + e.supervisor + " " +
                                (e.mode ? std::string(to_string(*e.mode)) : std::string("joined"));
