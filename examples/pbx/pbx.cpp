@@ -7,6 +7,7 @@
 #include "control.hpp"
 #include "libre_output.hpp"
 #include "log.hpp"
+#include "registry_log.hpp"
 #include "sip_stack.hpp"
 #include "sip_thread.hpp"
 
@@ -72,6 +73,7 @@ int run_pbx(const PbxConfig& config) {
   Control control(config, counters);
   SipThread thread;
   std::unique_ptr<SipStack> stack;
+  log_registry_changes(control.registry());
   watch_events(config, control, thread, stack);
   thread.start([&] { stack = std::make_unique<SipStack>(config, counters, control, thread); },
                [&] { stack.reset(); });

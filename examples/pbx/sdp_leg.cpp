@@ -87,10 +87,11 @@ std::string SdpLeg::negotiate(bool offerer) {
   codec_pt_ = -1;
   for (le* item = list_head(sdp_media_format_lst(media_, false)); item; item = item->next) {
     const auto* format = static_cast<const sdp_format*>(item->data);
-    if (!format->name) continue;
-    const bool g711 = strcasecmp(format->name, "PCMU") == 0 || strcasecmp(format->name, "PCMA") == 0;
-    if (g711 && format->srate == 8000 && sdp_media_rformat(media_, format->name)) {
-      codec_ = strcasecmp(format->name, "PCMU") == 0 ? "PCMU" : "PCMA";
+    // RFC 3551's static types need no a=rtpmap (linphone sends none): libre leaves their name empty.
+    const char* name = format->name ? format->name : format->pt == 0 ? "PCMU" : format->pt == 8 ? "PCMA" : "";
+    const bool g711 = strcasecmp(name, "PCMU") == 0 || strcasecmp(name, "PCMA") == 0;
+    if (g711 && format->sup && (format->srate == 8000 || format->srate == 0)) {
+      codec_ = strcasecmp(name, "PCMU") == 0 ? "PCMU" : "PCMA";
       codec_pt_ = format->pt;
       break;
     }
@@ -102,7 +103,9 @@ std::string SdpLeg::negotiate(bool offerer) {
   const sa* remote = sdp_media_raddr(media_);
   const sdp_dir direction = sdp_media_rdir(media_);
   const bool no_address = !remote || sa_is_any(remote) || sa_port(remote) == 0;
-  held_ = no_address || direction == SDP_SENDONLY || direction == SDP_INACTIVE;
+  // libre keeps the peer's direction from our side: its a=sendonly is our SDP_RECVONLY. On hold
+  // the peer wants nothing from us.
+  held_ = no_address || (direction & SDP_SENDONLY) == 0;
   if (!no_address) remote_ = SocketAddress{ip_of(*remote), sa_port(remote)};
   if (!remote_) return "No Media Address";
   return choose_crypto(offerer);

@@ -97,3 +97,29 @@ def test_an_invite_with_a_wrong_password_is_403(pbx: PbxProcess, sipp: Sipp) -> 
     assert result.returncode == 0, result.describe()
     pbx.wait_log(r"security: INVITE from '744' at 127\.0\.0\.1:\d+: bad credentials, 403")
     assert pbx.counters()["auth_failures"] == 1
+
+
+def test_hold_and_resume_by_re_invite(pbx: PbxProcess, sipp: Sipp) -> None:
+    callee = phone(sipp, "745", "uas.xml", PCAP=G711A)
+    caller = sipp.run(sipp.render("uac_hold.xml", DIALLED="745", PCAP=G711A, HOLD_MS="300", EXPECT_HOLD="recvonly",
+                                  EXPECT_RESUME="sendrecv"), "744", PASSWORDS["744"])
+    assert caller.returncode == 0, caller.describe()
+    assert callee.wait(15).returncode == 0
+    hold = pbx.wait_log(r"re-INVITE 744 -> 745 \(call-1\) leg call-1-a: 200 OK \(hold\)")
+    resume = pbx.wait_log(r"re-INVITE 744 -> 745 \(call-1\) leg call-1-a: 200 OK \(resume\)")
+    assert hold.start() < resume.start()
+    pbx.wait_log(r"registry: call-1-a held")
+    pbx.wait_log(r"registry: call-1-a up")
+
+
+def test_static_payload_types_without_rtpmap_are_understood(pbx: PbxProcess, sipp: Sipp) -> None:
+    """linphonec offers "m=audio P RTP/SAVP 0 8 96" with an a=rtpmap for 96 only (RFC 3551's static
+    types need none)."""
+    callee = phone(sipp, "745", "uas.xml", PCAP=G711A)
+    scenario = sipp.render("uac_call.xml", DIALLED="745", PCAP=G711A, HOLD_MS="500")
+    text = scenario.read_text()
+    scenario.write_text(text.replace("a=rtpmap:8 PCMA/8000\n", "").replace("a=rtpmap:0 PCMU/8000\n", ""))
+    caller = sipp.run(scenario, "744", PASSWORDS["744"])
+    assert caller.returncode == 0, caller.describe()
+    assert callee.wait(15).returncode == 0
+    pbx.wait_log(r"INVITE 744 -> 745 \(call-1\): 200 OK \(PCMA\)")

@@ -57,3 +57,18 @@ def test_a_malformed_feature_code_is_484(pbx: PbxProcess, sipp: Sipp) -> None:
         sipp.render("uac_reject.xml", DIALLED="*90", STATUS="484", REASON="Address Incomplete"), "700",
         PASSWORDS["700"])
     assert result.returncode == 0, result.describe()
+
+
+def test_the_supervisor_is_hung_up_when_the_supervised_call_ends(pbx: PbxProcess, sipp: Sipp) -> None:
+    agent = phone(sipp, "744", "uas.xml", PCAP=G711A)
+    customer = sipp.start_client(
+        sipp.render("uac_call.xml", DIALLED="744", PCAP=G711A, HOLD_MS="2500"), "745", PASSWORDS["745"])
+    pbx.wait_log(r"INVITE 745 -> 744 \(call-1\): 200 OK", timeout=10)
+    supervisor = sipp.run(sipp.render("uac_wait_bye.xml", DIALLED="*90744", PCAP=G711A), "700", PASSWORDS["700"],
+                          timeout_s=20)
+    assert supervisor.returncode == 0, supervisor.describe()
+    assert customer.wait(20).returncode == 0
+    assert agent.wait(15).returncode == 0
+    ended = pbx.wait_audit(kind="ended", supervisor="700")
+    assert ended["end_reason"] == "call_ended"
+    pbx.wait_log(r"call: 700 -> \*90744 \(call-2\) ends: supervision ended: call_ended")
