@@ -112,11 +112,7 @@ void CallTable::on_invite(const sip_msg* msg) {
   } else {
     return refuse(404, "Not Found");
   }
-  std::vector<Binding> targets;
-  if (call->kind != CallKind::supervision) {
-    targets = targets_of(*call);
-    if (targets.empty()) return refuse(480, "Temporarily Unavailable (not registered)");
-  }
+  // The offer first: an unacceptable one is refused whoever was called.
   call->caller = new_leg(*call, "a", caller.srtp);
   if (!call->caller) return refuse(503, "Service Unavailable (no RTP port)");
   SipLeg& leg = *call->caller;
@@ -124,6 +120,11 @@ void CallTable::on_invite(const sip_msg* msg) {
   leg.number = caller.number;
   const std::string problem = leg.sdp->answer_offer(msg->mb, &leg.answer);
   if (!problem.empty()) return refuse(488, "Not Acceptable Here (" + problem + ")");
+  std::vector<Binding> targets;
+  if (call->kind != CallKind::supervision) {
+    targets = targets_of(*call);
+    if (targets.empty()) return refuse(480, "Temporarily Unavailable (not registered)");
+  }
   const int err = accept_invite(leg, msg);
   if (err) return refuse(500, "Server Internal Error");
   Call& stored = *calls_.emplace(call->id, std::move(call)).first->second;

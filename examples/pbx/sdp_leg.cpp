@@ -85,6 +85,9 @@ SdpLeg::~SdpLeg() { mem_deref(session_); }
 std::string SdpLeg::negotiate(bool offerer) {
   codec_.clear();
   codec_pt_ = -1;
+  // Checked first: libre ignores the formats of an RTP/AVP offer to an RTP/SAVP-only media line.
+  if (policy_ == SrtpPolicy::mandatory && remote_cryptos(media_).empty())
+    return "SRTP Required (SDES a=crypto)";
   for (le* item = list_head(sdp_media_format_lst(media_, false)); item; item = item->next) {
     const auto* format = static_cast<const sdp_format*>(item->data);
     // RFC 3551's static types need no a=rtpmap (linphone sends none): libre leaves their name empty.
