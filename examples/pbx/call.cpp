@@ -11,9 +11,6 @@ SipLeg::~SipLeg() {
   if (ports && sdp) ports->release(sdp->port());
 }
 
-std::string Call::who() const {
-  const std::string from = caller ? (caller->extension.empty() ? caller->number : caller->extension) : "?";
-  return from + " -> " + dialled + " (" + id + ")";
-}
+std::string Call::who() const { return from + " -> " + dialled + " (" + id + ")"; }
 
 }  // namespace callsup::pbx

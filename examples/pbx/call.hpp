@@ -20,13 +20,13 @@ struct Call;
 /// Owns its libre session: destroying the leg sends what the dialog's state needs (BYE, CANCEL).
 struct SipLeg {
   SipLeg(CallTable& owner, Call& of_call, std::string leg_id)
-      : table(owner), call(of_call), id(std::move(leg_id)) {}
+      : table(owner), call(&of_call), id(std::move(leg_id)) {}
   ~SipLeg();
   SipLeg(const SipLeg&) = delete;
   SipLeg& operator=(const SipLeg&) = delete;
 
   CallTable& table;
-  Call& call;
+  Call* call;             ///< the call it belongs to (a supervisor's leg moves into the call it takes over)
   std::string id;         ///< the registry's leg id ("call-3-a")
   std::string extension;  ///< on-net party ("" for the trunk side)
   std::string number;     ///< off-net party's number
@@ -48,6 +48,7 @@ struct Call {
   std::string tenant;
   std::string group;  ///< the hunt group's directory group, "" otherwise
   std::string dialled;
+  std::string from;  ///< the caller's extension or number (kept after its leg is gone)
   CallKind kind = CallKind::extension;
   std::unique_ptr<SipLeg> caller;
   std::vector<std::unique_ptr<SipLeg>> forks;  ///< INVITEs out, none answered yet

@@ -12,13 +12,14 @@
 namespace callsup::pbx {
 
 CallTable::CallTable(const PbxConfig& config, Counters& counters, Control& control, SipThread& thread,
-                     Registrar& registrar, DigestAuth& auth)
+                     Registrar& registrar, DigestAuth& auth, Takeovers& takeovers)
     : config_(config),
       counters_(counters),
       control_(control),
       thread_(thread),
       registrar_(registrar),
       auth_(auth),
+      takeovers_(takeovers),
       ports_(config.rtp_address, config.rtp_port_min, config.rtp_port_max) {}
 
 CallTable::~CallTable() {
@@ -101,6 +102,7 @@ void CallTable::on_invite(const sip_msg* msg) {
   call->id = "call-" + std::to_string(next_call_++);
   call->tenant = caller.tenant;
   call->dialled = dialled;
+  call->from = from;
   if (config_.account(dialled)) {
     call->kind = CallKind::extension;
   } else if (const HuntGroup* group = config_.hunt_group(dialled)) {
@@ -167,15 +169,48 @@ void CallTable::reject(Call& call, int status, const std::string& reason) {
   end_call(call, "rejected");
 }
 
-void CallTable::end_call(Call& call, const std::string& why, const SipLeg* gone) {
+void CallTable::end_call(Call& call, const std::string& why, const std::string& gone_leg) {
   if (call.ending) return;
   call.ending = true;
   log_line("call", call.who() + " ends: " + why);
   std::vector<std::string> endpoints;
   if (call.caller) endpoints.push_back(call.caller->id);
   if (call.callee) endpoints.push_back(call.callee->id);
-  if (call.in_registry) report_ended(call, endpoints, gone ? gone->id : std::string());
+  if (!gone_leg.empty()) endpoints.push_back(gone_leg);
+  if (call.in_registry) report_ended(call, endpoints, gone_leg);
   forget(call.id);
+}
+
+void CallTable::party_left(Call& call, SipLeg& leg, const std::string& why) {
+  auto& slot = &leg == call.caller.get() ? call.caller : call.callee;
+  const std::string what =
+      std::string(&leg == call.caller.get() ? "caller" : "callee") + " left (" + why + ")";
+  const std::string id = leg.id;
+  leg.detached = true;
+  thread_.post([gone = std::shared_ptr<SipLeg>(std::move(slot))] {});  // destroyed outside its callback
+  if (!call.caller && !call.callee) return end_call(call, what, id);
+  if (!call.in_registry) return end_call(call, what, id);
+  report_party_left(call, id, what);
+}
+
+void CallTable::adopt_supervisor(const std::string& call_id, const std::string& supervisor_call,
+                                 const std::string& supervisor_leg) {
+  Call* call = find(call_id);
+  Call* from = find(supervisor_call);
+  if (!from || !from->caller || from->caller->id != supervisor_leg || from->ending) {
+    if (call) end_call(*call, "the supervisor taking over is gone");
+    return;
+  }
+  if (!call || call->ending || (call->caller && call->callee)) {
+    end_call(*from, "the call to take over is gone");
+    return;
+  }
+  std::unique_ptr<SipLeg> leg = std::move(from->caller);
+  leg->call = call;
+  log_line("call", call->who() + ": supervisor " + leg->extension + " (" + leg->id + ") takes over");
+  (call->caller ? call->callee : call->caller) = std::move(leg);
+  from->in_registry = false;  // the control thread ended it when it moved the leg
+  end_call(*from, "its leg moved to " + call_id);
 }
 
 void CallTable::forget(const std::string& call_id) {
@@ -184,14 +219,14 @@ void CallTable::forget(const std::string& call_id) {
   std::shared_ptr<Call> doomed(std::move(it->second));
   calls_.erase(it);
   for (auto* leg : {doomed->caller.get(), doomed->callee.get()})
-    if (leg) leg->detached = true;
+    if (leg) leg->detached = true;  // (a leg moved away is no longer in the call)
   for (auto& fork : doomed->forks) fork->detached = true;
   // Destroyed on a later turn of the loop: we may be inside one of its legs' libre callbacks.
   thread_.post([doomed] {});
 }
 
 void CallTable::end_call_of_leg(const std::string& leg_id, const std::string& why) {
-  if (SipLeg* leg = find_leg(leg_id)) end_call(leg->call, why);
+  if (SipLeg* leg = find_leg(leg_id)) end_call(*leg->call, why);
 }
 
 void CallTable::end_by_sdk(const std::string& call_id, const std::string& why) {

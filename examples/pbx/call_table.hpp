@@ -12,6 +12,7 @@
 #include "digest_auth.hpp"
 #include "port_pool.hpp"
 #include "registrar.hpp"
+#include "takeovers.hpp"
 
 struct sip;
 struct sip_msg;
@@ -28,7 +29,7 @@ class SipThread;
 class CallTable {
  public:
   CallTable(const PbxConfig& config, Counters& counters, Control& control, SipThread& thread,
-            Registrar& registrar, DigestAuth& auth);
+            Registrar& registrar, DigestAuth& auth, Takeovers& takeovers);
   ~CallTable();
 
   /// Starts listening for INVITEs on `stack`.
@@ -42,6 +43,10 @@ class CallTable {
   void supervision_not_ours(const std::string& call_id);
   /// The SDK asked for the call to end (action_requested end_call).
   void end_by_sdk(const std::string& call_id, const std::string& why);
+  /// The supervisor's leg `supervisor_leg` (alone in call `supervisor_call`) replaces the agent
+  /// who left `call_id`: the SDK's takeover, already reported to the registry.
+  void adopt_supervisor(const std::string& call_id, const std::string& supervisor_call,
+                        const std::string& supervisor_leg);
   /// Hangs up the call that leg `leg_id` belongs to (a supervisor's, when its session ended).
   void end_call_of_leg(const std::string& leg_id, const std::string& why);
   /// Tells the agent's phone it is being whispered to / barged on (SIP INFO).
@@ -74,7 +79,9 @@ class CallTable {
   SipLeg* find_leg(const std::string& leg_id);
   std::unique_ptr<SipLeg> new_leg(Call& call, const std::string& suffix, SrtpPolicy policy);
   void reject(Call& call, int status, const std::string& reason);
-  void end_call(Call& call, const std::string& why, const SipLeg* gone = nullptr);
+  void end_call(Call& call, const std::string& why, const std::string& gone_leg = {});
+  /// One party of an answered call hung up: the SDK hears of it first (it may ask for a takeover).
+  void party_left(Call& call, SipLeg& leg, const std::string& why);
   void forget(const std::string& call_id);  ///< destroys the call later, outside libre's callbacks
   Call* find(const std::string& call_id);
 
@@ -86,6 +93,7 @@ class CallTable {
   void report_dial(Call& call);
   void report_dtmf(const SipLeg& leg, char digit);
   void report_ended(const Call& call, const std::vector<std::string>& endpoints, const std::string& gone_leg);
+  void report_party_left(const Call& call, const std::string& gone_leg, const std::string& why);
 
   const PbxConfig& config_;
   Counters& counters_;
@@ -93,6 +101,7 @@ class CallTable {
   SipThread& thread_;
   Registrar& registrar_;
   DigestAuth& auth_;
+  Takeovers& takeovers_;
   PortPool ports_;
   sip* sip_ = nullptr;
   sipsess_sock* sock_ = nullptr;

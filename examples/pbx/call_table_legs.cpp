@@ -87,7 +87,7 @@ bool CallTable::ring_one(Call& call, const std::string& uri, const std::string& 
   if (!fork) return false;
   fork->extension = extension;
   if (extension.empty()) fork->number = call.dialled;
-  const std::string caller_id = call.caller->extension.empty() ? call.caller->number : call.caller->extension;
+  const std::string& caller_id = call.from;
   const std::string from_uri = "sip:" + caller_id + "@" + config_.sip_listen.to_string();
   mbuf* offer = fork->sdp->make_offer();
   if (!offer) return false;
@@ -108,35 +108,35 @@ bool CallTable::ring_one(Call& call, const std::string& uri, const std::string& 
 int CallTable::on_offer(SipLeg& leg, mbuf** answer, const sip_msg* msg) {
   const std::string problem = leg.sdp->answer_offer(msg->mb, answer);
   if (!problem.empty()) {
-    log_line("sip", "re-INVITE " + leg.call.who() + " leg " + leg.id + ": 488 " + problem);
+    log_line("sip", "re-INVITE " + leg.call->who() + " leg " + leg.id + ": 488 " + problem);
     return EPROTO;
   }
   if (leg.sdp->held() != leg.held) {
     leg.held = leg.sdp->held();
-    log_line("sip", "re-INVITE " + leg.call.who() + " leg " + leg.id + ": 200 OK (" +
+    log_line("sip", "re-INVITE " + leg.call->who() + " leg " + leg.id + ": 200 OK (" +
                         (leg.held ? "hold" : "resume") + ")");
-    if (leg.call.answered) report_hold(leg, leg.held);
+    if (leg.call->answered) report_hold(leg, leg.held);
   }
   return 0;
 }
 
 int CallTable::on_answer(SipLeg& leg, const sip_msg* msg) {
-  if (&leg == leg.call.caller.get()) return 0;  // an ACK with SDP: we never make offerless INVITEs
+  if (&leg == leg.call->caller.get()) return 0;  // an ACK with SDP: we never make offerless INVITEs
   const std::string problem = leg.sdp->take_answer(msg->mb);
   if (problem.empty()) return 0;
-  leg.call.failure_status = 488;
-  leg.call.failure_reason = "Not Acceptable Here (" + problem + ")";
-  log_line("sip", "INVITE " + leg.call.who() + " leg " + leg.id + ": answer refused: " + problem);
+  leg.call->failure_status = 488;
+  leg.call->failure_reason = "Not Acceptable Here (" + problem + ")";
+  log_line("sip", "INVITE " + leg.call->who() + " leg " + leg.id + ": answer refused: " + problem);
   return EPROTO;
 }
 
 void CallTable::on_progress(SipLeg& leg, const sip_msg* msg) {
-  log_line("sip", "INVITE " + leg.call.who() + " leg " + leg.id + ": " + std::to_string(msg->scode) + " " +
+  log_line("sip", "INVITE " + leg.call->who() + " leg " + leg.id + ": " + std::to_string(msg->scode) + " " +
                       to_string(msg->reason));
 }
 
 void CallTable::on_established(SipLeg& leg, const sip_msg*) {
-  Call& call = leg.call;
+  Call& call = *leg.call;
   if (&leg == call.caller.get()) return;  // the caller's ACK
   auto it =
       std::find_if(call.forks.begin(), call.forks.end(), [&](const auto& f) { return f.get() == &leg; });
@@ -174,13 +174,14 @@ void CallTable::on_info(SipLeg& leg, const sip_msg* msg) {
 }
 
 void CallTable::on_closed(SipLeg& leg, int err, const sip_msg* msg) {
-  Call& call = leg.call;
+  Call& call = *leg.call;
   const std::string detail =
       msg ? std::to_string(msg->scode) + " " + to_string(msg->reason)
           : (err && err != ECONNRESET ? std::string(std::strerror(err)) : std::string("BYE"));
   if (&leg == call.caller.get() || &leg == call.callee.get()) {
     const bool caller = &leg == call.caller.get();
-    end_call(call, std::string(caller ? "caller" : "callee") + " left (" + detail + ")", &leg);
+    if (call.answered && !call.ending) return party_left(call, leg, detail);
+    end_call(call, std::string(caller ? "caller" : "callee") + " left (" + detail + ")", leg.id);
     return;
   }
   auto it =

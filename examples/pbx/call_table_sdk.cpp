@@ -27,6 +27,18 @@ void add_endpoint(Control& control, const std::string& call_id, const std::strin
   }
 }
 
+/// Detaches a leg's endpoint, logging what it carried (tests read these lines).
+void remove_endpoint_logged(Control& control, const std::string& leg) {
+  if (const auto endpoint = control.engine().endpoint(leg)) {
+    const EndpointStats stats = endpoint->stats();
+    log_line("media", "leg " + leg + ": " + std::to_string(stats.packets_in) + " packets in, " +
+                          std::to_string(stats.packets_out) + " out, " +
+                          std::to_string(stats.dtmf_digits_in) + " digits, " +
+                          std::to_string(stats.auth_fail) + " SRTP auth failures");
+  }
+  control.engine().remove_endpoint(leg);
+}
+
 /// The 403 reason phrase of a denial: the SDK's reason, so the phone's display says why.
 std::string denial_phrase(const Decision& decision) {
   return "Forbidden (" + std::string(to_string(decision.reason)) + ")";
@@ -118,22 +130,35 @@ void CallTable::report_dtmf(const SipLeg& leg, char digit) {
   });
 }
 
+void CallTable::report_party_left(const Call& call, const std::string& gone_leg, const std::string& why) {
+  control_.post([this, id = call.id, gone_leg, why] {
+    auto& registry = control_.registry();
+    // The SDK may ask for a takeover while it hears of this (action_requested, see pbx.cpp).
+    if (registry.find_call_of_leg(gone_leg)) registry.remove_leg(gone_leg);
+    remove_endpoint_logged(control_, gone_leg);
+    const auto takeover = takeovers_.take(id);
+    const auto from = takeover ? registry.find_call_of_leg(takeover->supervisor_leg) : nullptr;
+    if (!takeover || !from || !registry.find_call(id)) {
+      thread_.post([this, id, why] { end_by_sdk(id, why); });
+      return;
+    }
+    // The supervisor's phone replaces the agent: its leg leaves the call it dialled from (leg ids
+    // are unique across the registry) and joins the customer's, answered.
+    registry.remove_leg(takeover->supervisor_leg);
+    registry.end_call(from->id);
+    registry.add_leg(id, Leg::on_net(takeover->supervisor_leg, takeover->supervisor, LegState::up));
+    thread_.post(
+        [this, id, from = from->id, leg = takeover->supervisor_leg] { adopt_supervisor(id, from, leg); });
+  });
+}
+
 void CallTable::report_ended(const Call& call, const std::vector<std::string>& endpoints,
                              const std::string& gone_leg) {
   control_.post([&control = control_, id = call.id, endpoints, gone_leg] {
     auto& registry = control.registry();
     if (!gone_leg.empty() && registry.find_call_of_leg(gone_leg)) registry.remove_leg(gone_leg);
     if (registry.find_call(id)) registry.end_call(id);
-    for (const auto& leg : endpoints) {
-      if (const auto endpoint = control.engine().endpoint(leg)) {
-        const EndpointStats stats = endpoint->stats();
-        log_line("media", "leg " + leg + ": " + std::to_string(stats.packets_in) + " packets in, " +
-                              std::to_string(stats.packets_out) + " out, " +
-                              std::to_string(stats.dtmf_digits_in) + " digits, " +
-                              std::to_string(stats.auth_fail) + " SRTP auth failures");
-      }
-      control.engine().remove_endpoint(leg);
-    }
+    for (const auto& leg : endpoints) remove_endpoint_logged(control, leg);
   });
 }
 

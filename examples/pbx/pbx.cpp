@@ -30,17 +30,20 @@ std::string describe(const Event& e) {
 
 /// Supervision events: logged; the ones that ask the PBX to act are carried out in SIP.
 void watch_events(const PbxConfig& config, Control& control, SipThread& thread,
-                  std::unique_ptr<SipStack>& stack) {
+                  std::unique_ptr<SipStack>& stack, Takeovers& takeovers) {
   control.service().add_event_sink(std::make_shared<FunctionEventSink>([&](const Event& e) {
     log_line("supervision", describe(e));
-    if (e.kind == EventKind::action_requested) {
-      // "takeover" is not carried out yet (docs/pbx.md): the call ends either way.
+    if (e.kind == EventKind::action_requested && e.detail == "takeover") {
+      // Asked while the PBX reports the agent's departure: call_table_sdk.cpp carries it out.
+      takeovers.request(e.call, {e.supervisor_leg, e.supervisor});
+    } else if (e.kind == EventKind::action_requested) {
       thread.post([&stack, call = e.call, detail = e.detail] {
         if (stack) stack->calls().end_by_sdk(call, "the SDK asked: " + detail);
       });
     }
     if (e.kind == EventKind::ended && e.end_reason != EndReason::supervisor_left &&
-        e.end_reason != EndReason::shutdown && !e.supervisor_leg.empty()) {
+        e.end_reason != EndReason::shutdown && e.end_reason != EndReason::taken_over &&
+        !e.supervisor_leg.empty()) {
       // The session is over (its call ended, the agent left, the right was lost...): the
       // supervisor's phone has nothing left to hear, so its call is hung up too.
       thread.post([&stack, leg = e.supervisor_leg, why = std::string(to_string(e.end_reason))] {
@@ -74,8 +77,9 @@ int run_pbx(const PbxConfig& config) {
   SipThread thread;
   std::unique_ptr<SipStack> stack;
   log_registry_changes(control.registry());
-  watch_events(config, control, thread, stack);
-  thread.start([&] { stack = std::make_unique<SipStack>(config, counters, control, thread); },
+  Takeovers takeovers;
+  watch_events(config, control, thread, stack, takeovers);
+  thread.start([&] { stack = std::make_unique<SipStack>(config, counters, control, thread, takeovers); },
                [&] { stack.reset(); });
   log_line("pbx", "ready: SIP udp+tcp " + config.sip_listen.to_string() + ", RTP " + config.rtp_address +
                       ":" + std::to_string(config.rtp_port_min) + "-" + std::to_string(config.rtp_port_max) +

@@ -40,7 +40,8 @@ void check_libre_layout() {
     throw std::runtime_error("libre's struct sa does not match this build (HAVE_INET6 missing?)");
 }
 
-SipStack::SipStack(const PbxConfig& config, Counters& counters, Control& control, SipThread& thread)
+SipStack::SipStack(const PbxConfig& config, Counters& counters, Control& control, SipThread& thread,
+                   Takeovers& takeovers)
     : config_(config), counters_(counters), auth_(config), registrar_(config, auth_, counters) {
   check_libre_layout();
   sa local{};
@@ -59,7 +60,7 @@ SipStack::SipStack(const PbxConfig& config, Counters& counters, Control& control
   }
   trace_counters = &counters_;
   sip_set_trace_handler(sip_, trace_handler);
-  calls_ = std::make_unique<CallTable>(config, counters, control, thread, registrar_, auth_);
+  calls_ = std::make_unique<CallTable>(config, counters, control, thread, registrar_, auth_, takeovers);
   calls_->listen(sip_);
 }
 

@@ -8,6 +8,7 @@
 #include "counters.hpp"
 #include "digest_auth.hpp"
 #include "registrar.hpp"
+#include "takeovers.hpp"
 
 struct sip;
 struct sip_lsnr;
@@ -21,7 +22,8 @@ class SipThread;
 class SipStack {
  public:
   /// Listens on config.sip_listen (UDP and TCP). Throws naming the address when it cannot.
-  SipStack(const PbxConfig& config, Counters& counters, Control& control, SipThread& thread);
+  SipStack(const PbxConfig& config, Counters& counters, Control& control, SipThread& thread,
+           Takeovers& takeovers);
   ~SipStack();
   SipStack(const SipStack&) = delete;
   SipStack& operator=(const SipStack&) = delete;

@@ -5,7 +5,9 @@ the oracle."""
 
 from __future__ import annotations
 
-from pbx_process import PASSWORDS, PbxProcess
+from pathlib import Path
+
+from pbx_process import PASSWORDS, PbxProcess, free_port_block, pbx_config
 from sipp_runner import PCAPS, Sipp
 from test_pbx_calls import G711A, phone
 
@@ -72,3 +74,38 @@ def test_the_supervisor_is_hung_up_when_the_supervised_call_ends(pbx: PbxProcess
     ended = pbx.wait_audit(kind="ended", supervisor="700")
     assert ended["end_reason"] == "call_ended"
     pbx.wait_log(r"call: 700 -> \*90744 \(call-2\) ends: supervision ended: call_ended")
+
+
+def test_a_barging_supervisor_takes_over_when_the_agent_leaves(tmp_path: Path, trunk_port: int) -> None:
+    """Tenant session default agent_leaves_in_barge = supervisor_takes_over: the agent hangs up
+    while 700 barges; the customer stays, now with the supervisor, until the customer hangs up
+    (which hangs up the supervisor). With end_call the customer would get a BYE first and its
+    scenario, which hangs up itself later, would fail."""
+    sip_port = free_port_block(1, tcp=True)
+    rtp = free_port_block(20)
+    config = pbx_config(sip_port=sip_port, rtp_ports=(rtp, rtp + 19), audit_log=tmp_path / "audit.jsonl",
+                        trunk_port=trunk_port)
+    config["directory"]["tenants"][0]["session_defaults"] = {"agent_leaves_in_barge": "supervisor_takes_over"}
+    with PbxProcess(tmp_path / "pbx", config) as pbx:
+        sipp = Sipp(pbx, tmp_path)
+        try:
+            agent = phone(sipp, "744", "uas_bye.xml", PCAP=G711A, HOLD_MS="2500")
+            customer = sipp.start_client(
+                sipp.render("uac_call.xml", DIALLED="744", PCAP=G711A, HOLD_MS="5000"), "745", PASSWORDS["745"])
+            pbx.wait_log(r"INVITE 745 -> 744 \(call-1\): 200 OK", timeout=10)
+            supervisor = sipp.run(
+                sipp.render("uac_info_wait_bye.xml", DIALLED="*90744", PCAP=G711A, INFO_DIGIT="2", WAIT_MS="500"),
+                "700", PASSWORDS["700"], timeout_s=20)
+            assert supervisor.returncode == 0, supervisor.describe()
+            called = customer.wait(20)
+            assert called.returncode == 0, called.describe()
+            assert agent.wait(15).returncode == 0
+        finally:
+            sipp.stop_all()
+        pbx.wait_audit(kind="mode_changed", mode="barge")
+        action = pbx.wait_audit(kind="action_requested")
+        assert action["detail"] == "takeover"
+        assert pbx.wait_audit(kind="ended", supervisor="700")["end_reason"] == "taken_over"
+        pbx.wait_log(r"call: 745 -> 744 \(call-1\): supervisor 700 \(call-2-a\) takes over")
+        pbx.wait_log(r"registry: call-2-a added to call-1 \(700, up\)")
+        pbx.wait_log(r"call: 745 -> 744 \(call-1\) ends: caller left \(BYE\)")
