@@ -123,3 +123,24 @@ def test_static_payload_types_without_rtpmap_are_understood(pbx: PbxProcess, sip
     assert caller.returncode == 0, caller.describe()
     assert callee.wait(15).returncode == 0
     pbx.wait_log(r"INVITE 744 -> 745 \(call-1\): 200 OK \(PCMA\)")
+
+
+def test_a_call_from_the_trunk_is_an_off_net_call(pbx: PbxProcess, sipp: Sipp, trunk_port: int) -> None:
+    agent = phone(sipp, "744", "uas.xml", PCAP=G711A)
+    carrier = sipp.run(sipp.render("trunk_call.xml", DIALLED="744", PCAP=G711A, HOLD_MS="1000"), "carrier",
+                       port=trunk_port)
+    assert carrier.returncode == 0, carrier.describe()
+    assert agent.wait(15).returncode == 0
+    pbx.wait_log(r"registry: call-1-a added to call-1 \(\+15550100, ringing\)")
+    pbx.wait_log(r"INVITE \+15550100 -> 744 \(call-1\): 200 OK \(PCMU\)")
+
+
+def test_numbers_that_are_no_extension_go_to_the_trunk(pbx: PbxProcess, sipp: Sipp, trunk_port: int) -> None:
+    carrier = sipp.start_phone(sipp.render("uas.xml", PCAP=G711A), "carrier", trunk_port)
+    caller = sipp.run(sipp.render("uac_call.xml", DIALLED="5551234", PCAP=G711A, HOLD_MS="1000"), "744",
+                      PASSWORDS["744"])
+    assert caller.returncode == 0, caller.describe()
+    answered = carrier.wait(15)
+    assert answered.returncode == 0, answered.describe()
+    pbx.wait_log(r"INVITE 744 -> 5551234 \(call-1\): ringing sip:5551234@127\.0\.0\.1:%d" % trunk_port)
+    pbx.wait_log(r"registry: call-1-b1 added to call-1 \(5551234, up\)")

@@ -4,9 +4,11 @@ or are dropped and counted; the PBX keeps serving (it answers OPTIONS afterwards
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
-from pbx_process import HOST, PbxProcess, sip_options, wait_until
+from pbx_process import HOST, PASSWORDS, PbxProcess, free_port_block, pbx_config, sip_options, wait_until
 from sipp_runner import Sipp
+from test_pbx_calls import G711A, phone
 
 MALFORMED = [
     b"\x00\x01\x02\x03 not SIP at all",
@@ -55,3 +57,25 @@ def test_a_bounded_invite_flood_is_challenged_and_the_pbx_keeps_serving(pbx: Pbx
     assert counters["auth_challenges"] >= calls
     assert counters["calls_answered"] == 0
     assert (sip_options(pbx.sip_port) or "").startswith("SIP/2.0 200")
+
+
+def test_invites_beyond_max_calls_get_503_and_are_counted(tmp_path: Path, trunk_port: int) -> None:
+    sip_port = free_port_block(1, tcp=True)
+    rtp = free_port_block(20)
+    config = pbx_config(sip_port=sip_port, rtp_ports=(rtp, rtp + 19), audit_log=tmp_path / "audit.jsonl",
+                        trunk_port=trunk_port, max_calls=1)
+    with PbxProcess(tmp_path / "pbx", config) as pbx:
+        sipp = Sipp(pbx, tmp_path)
+        try:
+            agent = phone(sipp, "744", "uas.xml", PCAP=G711A)
+            customer = sipp.start_client(
+                sipp.render("uac_call.xml", DIALLED="744", PCAP=G711A, HOLD_MS="2000"), "745", PASSWORDS["745"])
+            pbx.wait_log(r"INVITE 745 -> 744 \(call-1\): 200 OK", timeout=10)
+            second = sipp.run(sipp.render("uac_reject.xml", DIALLED="744", STATUS="503",
+                                          REASON=r"Service Unavailable \(call limit\)"), "700", PASSWORDS["700"])
+            assert second.returncode == 0, second.describe()
+            assert customer.wait(20).returncode == 0
+            assert agent.wait(15).returncode == 0
+        finally:
+            sipp.stop_all()
+        assert pbx.counters()["calls_over_limit"] == 1

@@ -109,3 +109,31 @@ def test_a_barging_supervisor_takes_over_when_the_agent_leaves(tmp_path: Path, t
         pbx.wait_log(r"call: 745 -> 744 \(call-1\): supervisor 700 \(call-2-a\) takes over")
         pbx.wait_log(r"registry: call-2-a added to call-1 \(700, up\)")
         pbx.wait_log(r"call: 745 -> 744 \(call-1\) ends: caller left \(BYE\)")
+
+
+def test_the_stratus_plan_007_and_star_81(tmp_path: Path, trunk_port: int) -> None:
+    """Tenant on the Stratus plan: 007744 listens, *81 (three SIP INFO digits) whispers."""
+    sip_port = free_port_block(1, tcp=True)
+    rtp = free_port_block(20)
+    config = pbx_config(sip_port=sip_port, rtp_ports=(rtp, rtp + 19), audit_log=tmp_path / "audit.jsonl",
+                        trunk_port=trunk_port, plan="stratus")
+    with PbxProcess(tmp_path / "pbx", config) as pbx:
+        sipp = Sipp(pbx, tmp_path)
+        try:
+            agent = phone(sipp, "744", "uas.xml", PCAP=G711A)
+            customer = sipp.start_client(
+                sipp.render("uac_call.xml", DIALLED="744", PCAP=G711A, HOLD_MS="5000"), "745", PASSWORDS["745"])
+            pbx.wait_log(r"INVITE 745 -> 744 \(call-1\): 200 OK", timeout=10)
+            supervisor = sipp.run(
+                sipp.render("uac_supervise_info3.xml", DIALLED="007744", PCAP=G711A, D1="*", D2="8", D3="1",
+                            WAIT_MS="600"),
+                "700", PASSWORDS["700"])
+            assert supervisor.returncode == 0, supervisor.describe()
+            assert customer.wait(20).returncode == 0
+            assert agent.wait(15).returncode == 0
+        finally:
+            sipp.stop_all()
+        started = pbx.wait_audit(kind="started", supervisor="700")
+        assert started["mode"] == "listen" and started["detail"] == "007744"
+        whisper = pbx.wait_audit(kind="mode_changed", mode="whisper")
+        assert whisper["from_mode"] == "listen"
