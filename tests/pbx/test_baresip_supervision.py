@@ -404,3 +404,43 @@ def test_a_held_agent_is_neither_heard_nor_hearing(
             found = hear(path, {k: voices[k] for k in sources}, from_s=start / RATE, to_s=end / RATE, workdir=tmp_path)
             assert not any(h.heard for h in found.values()), f"{name} heard while the agent was held: {found}"
     judge([resumed], voices, tmp_path)
+
+
+def test_a_hunt_group_call_rings_both_agents_and_is_supervised(
+    tmp_path: Path,
+    trunk_port: int,
+    customer: Baresip,
+    voice_loops: dict[str, Path],  # noqa: F811
+) -> None:
+    """The customer calls hunt group 600: agents 744 and 745 (real phones) both ring, 744 answers,
+    745 stops ringing; the supervisor of group Support then listens to 744's call."""
+    require_program("baresip")
+    with SupervisedPbx(tmp_path / "pbx", "portaswitch", trunk_port) as pbx:
+        first = registered_baresip(pbx, tmp_path, "744", voice_loops["agent"], "agent", auto_answer=False)
+        try:
+            second = registered_baresip(pbx, tmp_path, "745", voice_loops["agent"], "agent745", auto_answer=False)
+            try:
+                supervisor = registered_baresip(pbx, tmp_path, "700", voice_loops["supervisor"], "supervisor", False)
+                try:
+                    mark = customer.dial(pbx.uri("600"))
+                    first.wait_call_event("INCOMING", timeout=10)
+                    second.wait_call_event("INCOMING", timeout=10)
+                    first.answer()
+                    customer.wait_call_event("ESTABLISHED", timeout=10, since=mark)
+                    first.wait_call_event("ESTABLISHED", timeout=10)
+                    second.wait_call_event("CLOSED", timeout=10)
+                    assert not [e for e in second.events() if e.get("type") == "CALL_ESTABLISHED"]
+                    smark = supervisor.dial(pbx.uri(PLANS["portaswitch"].listen))
+                    supervisor.wait_call_event("ESTABLISHED", timeout=10, since=smark)
+                    started = pbx.wait_audit(10, kind="started", supervisor="700", target="744")
+                    assert started["mode"] == "listen", started
+                    supervisor.wait_hearing(timeout=10, samples=RATE)
+                    customer.hangup()
+                    first.wait_call_event("CLOSED", timeout=10)
+                    supervisor.wait_call_event("CLOSED", timeout=10, since=smark)
+                finally:
+                    supervisor.stop()
+            finally:
+                second.stop()
+        finally:
+            first.stop()
