@@ -64,26 +64,26 @@ void bind_event_enums(py::module_& m) {
 auto fields_of(const Event& e) {
   return std::tie(e.kind, e.sequence, e.time, e.session, e.tenant, e.call, e.supervisor, e.supervisor_leg,
                   e.target, e.target_leg, e.mode, e.from_mode, e.allowed, e.reason, e.rule, e.end_reason,
-                  e.source, e.detail);
+                  e.source, e.channel, e.detail);
 }
 
 // The constructor's parameters, in the C++ member order (pickling passes them back).
 constexpr const char* event_field_names[] = {
-    "kind",       "sequence",       "time",   "session",    "tenant", "call",
-    "supervisor", "supervisor_leg", "target", "target_leg", "mode",   "from_mode",
-    "allowed",    "reason",         "rule",   "end_reason", "source", "detail"};
+    "kind",           "sequence",   "time",       "session", "tenant",    "call",    "supervisor",
+    "supervisor_leg", "target",     "target_leg", "mode",    "from_mode", "allowed", "reason",
+    "rule",           "end_reason", "source",     "channel", "detail"};
 
 py::tuple event_values(const Event& e) {
   return py::make_tuple(e.kind, e.sequence, to_datetime(e.time), e.session, e.tenant, e.call, e.supervisor,
                         e.supervisor_leg, e.target, e.target_leg, e.mode, e.from_mode, e.allowed, e.reason,
-                        e.rule, e.end_reason, e.source, e.detail);
+                        e.rule, e.end_reason, e.source, e.channel, e.detail);
 }
 
 Event make_event(EventKind kind, std::uint64_t sequence, const py::object& time, SessionId session,
                  std::string tenant, std::string call, std::string supervisor, std::string supervisor_leg,
                  std::string target, std::string target_leg, std::optional<Mode> mode,
                  std::optional<Mode> from_mode, bool allowed, Reason reason, std::string rule,
-                 EndReason end_reason, EventSource source, std::string detail) {
+                 EndReason end_reason, EventSource source, RequestChannel channel, std::string detail) {
   Event e;
   e.kind = kind;
   e.sequence = sequence;
@@ -102,6 +102,7 @@ Event make_event(EventKind kind, std::uint64_t sequence, const py::object& time,
   e.rule = std::move(rule);
   e.end_reason = end_reason;
   e.source = source;
+  e.channel = channel;
   e.detail = std::move(detail);
   return e;
 }
@@ -117,7 +118,8 @@ void bind_event(py::module_& m) {
             "session"_a = d.session, "tenant"_a = d.tenant, "call"_a = d.call, "supervisor"_a = d.supervisor,
             "supervisor_leg"_a = d.supervisor_leg, "target"_a = d.target, "target_leg"_a = d.target_leg,
             "mode"_a = d.mode, "from_mode"_a = d.from_mode, "allowed"_a = d.allowed, "reason"_a = d.reason,
-            "rule"_a = d.rule, "end_reason"_a = d.end_reason, "source"_a = d.source, "detail"_a = d.detail,
+            "rule"_a = d.rule, "end_reason"_a = d.end_reason, "source"_a = d.source, "channel"_a = d.channel,
+            "detail"_a = d.detail,
             "`time` None means the epoch (unset); otherwise a timezone-aware datetime.");
   event.def_readwrite("kind", &Event::kind)
       .def_readwrite("sequence", &Event::sequence)
@@ -140,6 +142,9 @@ void bind_event(py::module_& m) {
       .def_readwrite("rule", &Event::rule, "The rule that decided.")
       .def_readwrite("end_reason", &Event::end_reason)
       .def_readwrite("source", &Event::source)
+      .def_readwrite("channel", &Event::channel,
+                     "The channel of the request behind it: a denied attempt's own; for a session's\n"
+                     "events, the channel of the request that last steered it (JSON key 'channel').")
       .def_readwrite("detail", &Event::detail, "Dialled string, previous target, requested action.")
       .def("__repr__",
            [](const Event& e) {

@@ -27,22 +27,25 @@ namespace py = pybind11;
 
 // --- one function per area; module.cpp calls them in this order -------------------------
 
-void bind_errors(py::module_& m);         // ErrorCode, callsup::Error -> callsup.Error
-void bind_enums(py::module_& m);          // Mode, Network, LegState, Role, ...
-void bind_mode_set(py::module_& m);       // ModeSet
-void bind_model(py::module_& m);          // MediaFormat, Leg, Call
-void bind_call_registry(py::module_& m);  // RegistryEvent, CallRegistry
-void bind_profiles(py::module_& m);       // ExtensionProfile, Group, Site, tenant settings
-void bind_directory(py::module_& m);      // Directory, DirectoryChange, JSON loading
-void bind_feature_codes(py::module_& m);  // FeatureCodePlan and parts, presets, validation
-void bind_clocks(py::module_& m);         // Clock, SteadyClock, ManualClock
-void bind_dialplan(py::module_& m);       // DialParser, DtmfSwitch
-void bind_routes(py::module_& m);         // Channel, Route, RouteSet, SupervisorRoute, Tap, compute_routes
-void bind_policy(py::module_& m);         // Reason, SupervisionRequest, Decision, PermissionPolicy and kin
-void bind_audit(py::module_& m);          // EventKind, EventSource, EndReason, Event, AuditSink and kin
-void bind_events(py::module_& m);         // EventSink, FunctionEventSink, EventQueue, EventDispatcher
-void bind_service(py::module_& m);        // SessionOptions, StartRequest, SessionInfo, SupervisionService
-void bind_testing(py::module_& m);        // _testing_drive_sessions (test support, not API)
+void bind_errors(py::module_& m);            // ErrorCode, callsup::Error -> callsup.Error
+void bind_enums(py::module_& m);             // Mode, Network, LegState, Role, ...
+void bind_mode_set(py::module_& m);          // ModeSet
+void bind_channel_set(py::module_& m);       // ChannelSet
+void bind_session_defaults(py::module_& m);  // SessionDefaults
+void bind_model(py::module_& m);             // MediaFormat, Leg, Call
+void bind_call_registry(py::module_& m);     // RegistryEvent, CallRegistry
+void bind_profiles(py::module_& m);          // ExtensionProfile, Group, Site, tenant settings
+void bind_directory(py::module_& m);         // Directory, DirectoryChange, JSON loading
+void bind_feature_codes(py::module_& m);     // FeatureCodePlan and parts, presets, validation
+void bind_clocks(py::module_& m);            // Clock, SteadyClock, ManualClock
+void bind_dialplan(py::module_& m);          // DialParser, DtmfSwitch
+void bind_routes(py::module_& m);            // Channel, Route, RouteSet, SupervisorRoute, Tap, compute_routes
+void bind_policy(py::module_& m);            // Reason, SupervisionRequest, Decision, PermissionPolicy and kin
+void bind_audit(py::module_& m);             // EventKind, EventSource, EndReason, Event, AuditSink and kin
+void bind_events(py::module_& m);            // EventSink, FunctionEventSink, EventQueue, EventDispatcher
+void bind_service(py::module_& m);           // SessionOptions, StartRequest, SessionInfo, SupervisionService
+void bind_vendor(py::module_& m);            // callsup._core._vendor: vendor terms (callsup.vendor)
+void bind_testing(py::module_& m);           // _testing_drive_sessions (test support, not API)
 // --- P3: media ---
 void bind_mixer(py::module_& m);  // MixPlan, MixFrames, MixerBackend (Python subclasses), SoftwareMixer, ...
 void bind_media(py::module_& m);  // codecs, SRTP keys, endpoints, MediaEngine (media.cpp)
@@ -186,9 +189,10 @@ void def_field(Class& cls, const Field<T, M>& f, bool writable) {
 }
 
 /// __repr__ ("Leg(id='A1', ...)"), __eq__ field by field (mutable: unhashable) and
-/// __reduce__ (pickle, copy and deepcopy through the all-fields constructor).
+/// __reduce__ (pickle, copy and deepcopy through the all-fields constructor; by keyword
+/// when `keywords`, for a constructor whose arguments are keyword-only).
 template <class T, class... Extra, class... Ms>
-void def_value_methods(py::class_<T, Extra...>& cls, Field<T, Ms>... fields) {
+void def_value_methods(py::class_<T, Extra...>& cls, bool keywords, Field<T, Ms>... fields) {
   const std::string name = cls.attr("__name__").template cast<std::string>();
   cls.def("__repr__", [name, fields...](const T& self) {
     std::string out = name + "(";
@@ -208,23 +212,32 @@ void def_value_methods(py::class_<T, Extra...>& cls, Field<T, Ms>... fields) {
       },
       py::arg("other"));
   cls.attr("__hash__") = py::none();
-  cls.def("__reduce__", [fields...](const py::object& self) {
+  cls.def("__reduce__", [keywords, fields...](const py::object& self) -> py::tuple {
     const T& value = self.cast<const T&>();
-    return py::make_tuple(py::type::of(self), py::make_tuple(to_python(value.*(fields.member))...));
+    if (!keywords)
+      return py::make_tuple(py::type::of(self), py::make_tuple(to_python(value.*(fields.member))...));
+    py::dict values;
+    ((values[fields.name] = to_python(value.*(fields.member))), ...);
+    // functools.partial(T, **values)(): pickles as a reference to T and the values.
+    const py::object partial = py::module_::import("functools").attr("partial");
+    return py::make_tuple(partial(py::type::of(self), **values), py::tuple());
   });
 }
 
 template <class T, class... Extra, class... Ms>
-void def_fields(py::class_<T, Extra...>& cls, bool writable, Field<T, Ms>... fields) {
+void def_fields(py::class_<T, Extra...>& cls, bool writable, bool keywords, Field<T, Ms>... fields) {
   const T defaults{};
-  cls.def(py::init([fields...](Ms... values) {
-            T object{};
-            ((object.*(fields.member) = std::move(values)), ...);
-            return object;
-          }),
-          (py::arg(fields.name) = to_python(defaults.*(fields.member)))...);
+  auto make = [fields...](Ms... values) {
+    T object{};
+    ((object.*(fields.member) = std::move(values)), ...);
+    return object;
+  };
+  if (keywords)
+    cls.def(py::init(make), py::kw_only(), (py::arg(fields.name) = to_python(defaults.*(fields.member)))...);
+  else
+    cls.def(py::init(make), (py::arg(fields.name) = to_python(defaults.*(fields.member)))...);
   (def_field(cls, fields, writable), ...);
-  def_value_methods(cls, fields...);
+  def_value_methods(cls, keywords, fields...);
 }
 
 }  // namespace fields_impl
@@ -234,14 +247,21 @@ void def_fields(py::class_<T, Extra...>& cls, bool writable, Field<T, Ms>... fie
 /// Enum and class types of the fields must be bound before (the defaults are converted here).
 template <class T, class... Extra, class... Ms>
 void def_struct(py::class_<T, Extra...>& cls, Field<T, Ms>... fields) {
-  fields_impl::def_fields(cls, /*writable=*/true, fields...);
+  fields_impl::def_fields(cls, /*writable=*/true, /*keywords=*/false, fields...);
+}
+
+/// def_struct with a keyword-only constructor, for a struct whose fields are easily
+/// swapped when given by position (Route(from_leg=..., to=...)).
+template <class T, class... Extra, class... Ms>
+void def_keyword_struct(py::class_<T, Extra...>& cls, Field<T, Ms>... fields) {
+  fields_impl::def_fields(cls, /*writable=*/true, /*keywords=*/true, fields...);
 }
 
 /// A struct the SDK produces (an event, a change): read-only properties, repr and ==.
 /// It keeps the all-fields constructor, which pickling and copying need.
 template <class T, class... Extra, class... Ms>
 void def_record(py::class_<T, Extra...>& cls, Field<T, Ms>... fields) {
-  fields_impl::def_fields(cls, /*writable=*/false, fields...);
+  fields_impl::def_fields(cls, /*writable=*/false, /*keywords=*/false, fields...);
 }
 
 }  // namespace callsup::python

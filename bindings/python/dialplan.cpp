@@ -63,6 +63,12 @@ void bind_dialplan(py::module_& m) {
           "feed", [](DtmfSwitch& self, const std::string& digit) { return self.feed(one_digit(digit)); },
           py::arg("digit"),
           "Feeds one digit (0-9 * # A-D; a-d accepted); InvalidArgumentError naming anything else.")
+      .def_static(
+          "check_digit",
+          [](const std::string& digit) { return std::string(1, DtmfSwitch::check_digit(one_digit(digit))); },
+          py::arg("digit"),
+          "The digit as feed() takes it (a-d as A-D); InvalidArgumentError naming anything that is\n"
+          "not one of 0-9 * # A-D.")
       .def("poll", &DtmfSwitch::poll, "Discards pending digits once the inter-digit timeout has passed.")
       .def("reset", &DtmfSwitch::reset, "Forgets any buffered digits.")
       .def_property_readonly(

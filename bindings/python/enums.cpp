@@ -2,11 +2,12 @@
 // are also the stable strings of the JSON formats (Mode["whisper"] parses one).
 #include "bindings.hpp"
 
-#include "callsup/dialplan/feature_code_plan.hpp"
+#include "callsup/channel.hpp"
 #include "callsup/mode.hpp"
 #include "callsup/model/leg.hpp"
 #include "callsup/model/profile.hpp"
 #include "callsup/model/registry_event.hpp"
+#include "callsup/session_choices.hpp"
 
 namespace callsup::python {
 
@@ -51,10 +52,51 @@ void bind_enums(py::module_& m) {
       .value("call_ended", RegistryEventKind::call_ended)
       .finalize();
 
+  py::native_enum<SupervisionScope>(
+      m, "SupervisionScope", "enum.Enum",
+      "How far an extension's supervision reaches beyond what its roles, sites, groups and allow-list "
+      "give it.")
+      .value("assigned", SupervisionScope::assigned,
+             "only what it is assigned: groups it supervises, sites it manages, its allow-list")
+      .value("tenant", SupervisionScope::tenant,
+             "any extension of its tenant ('monitor any call'), without being an administrator")
+      .finalize();
+
+  py::native_enum<RequestChannel>(
+      m, "RequestChannel", "enum.Enum",
+      "How a supervision request reached the service; policies may scope by it (ChannelSet).")
+      .value("feature_code", RequestChannel::feature_code,
+             "a dialled code ('*90744'), SupervisionService.dial")
+      .value("dtmf", RequestChannel::dtmf, "a key pressed during a session (RFC 4733, SIP INFO)")
+      .value("api", RequestChannel::api, "the integrator's own code")
+      .value("web", RequestChannel::web, "a web console (a person clicking in a browser)")
+      .finalize();
+
+  // The choices of a session (callsup/session_choices.hpp): the model, routing, dial
+  // plans and sessions all name them.
   py::native_enum<WhisperTo>(m, "WhisperTo", "enum.Enum", "Which party a whisper is aimed at.")
       .value("target", WhisperTo::target, "the supervised agent")
       .value("other_party", WhisperTo::other_party, "the other party of the call")
       .finalize();
+  py::native_enum<ListenDirection>(m, "ListenDirection", "enum.Enum",
+                                   "Which parties a listening or whispering supervisor hears.")
+      .value("both", ListenDirection::both)
+      .value("agent_only", ListenDirection::agent_only)
+      .value("customer_only", ListenDirection::customer_only)
+      .finalize();
+  py::native_enum<AgentLeavesInBarge>(m, "AgentLeavesInBarge", "enum.Enum",
+                                      "What happens when the agent hangs up while a supervisor is barging.")
+      .value("end_call", AgentLeavesInBarge::end_call, "the PBX is asked to end the call")
+      .value("supervisor_takes_over", AgentLeavesInBarge::supervisor_takes_over,
+             "the PBX is asked to hand the call to the supervisor")
+      .finalize();
+
+  m.def("parse_request_channel", &parse_request_channel, py::arg("text"),
+        "The channel named `text`; InvalidArgumentError naming it and the valid names otherwise.");
+  m.def("request_channel_from_string", &request_channel_from_string, py::arg("text"),
+        "The channel named `text`, or None.");
+  m.def("parse_supervision_scope", &parse_supervision_scope, py::arg("text"),
+        "The scope named `text` ('assigned', 'tenant'); InvalidArgumentError otherwise.");
 }
 
 }  // namespace callsup::python

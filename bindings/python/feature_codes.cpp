@@ -9,7 +9,10 @@ namespace callsup::python {
 namespace {
 
 void bind_dtmf_command(py::module_& m) {
-  py::class_<DtmfCommand> cls(m, "DtmfCommand", "What a DTMF code asks the running session to do.");
+  py::class_<DtmfCommand> cls(
+      m, "DtmfCommand",
+      "What a DTMF code asks the running session to do. `whisper_to` (switch_mode to\n"
+      "whisper only): who hears it; None: the session's whisper_to option.");
   py::native_enum<DtmfCommand::Action>(cls, "Action", "enum.Enum", "The kind of DTMF command.")
       .value("switch_mode", DtmfCommand::Action::switch_mode, "switch to `mode`")
       .value("next_target", DtmfCommand::Action::next_target, "move on to the next call (spy-all cycling)")
@@ -17,9 +20,9 @@ void bind_dtmf_command(py::module_& m) {
       .finalize();
   def_struct(cls, field("action", &DtmfCommand::action), field("mode", &DtmfCommand::mode),
              field("whisper_to", &DtmfCommand::whisper_to));
-  cls.def_static("switch_to", &DtmfCommand::switch_to, py::arg("mode"),
-                 py::arg("whisper_to") = WhisperTo::target,
-                 "Switch to `mode` (a whisper aimed at `whisper_to`).")
+  cls.def_static("switch_to", &DtmfCommand::switch_to, py::arg("mode"), py::arg("whisper_to") = py::none(),
+                 "Switch to `mode`; a whisper aimed at `whisper_to`, None: as the session's\n"
+                 "whisper_to option says.")
       .def_static("next", &DtmfCommand::next, "Move on to the next call to supervise.")
       .def_static("leave", &DtmfCommand::leave, "Leave the supervision session.");
 }
@@ -35,14 +38,24 @@ void bind_feature_codes(py::module_& m) {
   py::class_<DtmfCode> dtmf(m, "DtmfCode", "A DTMF code pressed during a session: '1' -> whisper.");
   def_struct(dtmf, field("digits", &DtmfCode::digits), field("command", &DtmfCode::command));
 
-  py::class_<FeatureCodePlan> plan(m, "FeatureCodePlan",
-                                   "The supervision codes of one PBX (or tenant). Check it with validate(); "
-                                   "DialParser and DtmfSwitch refuse invalid plans.");
+  py::class_<FeatureCodePlan> plan(
+      m, "FeatureCodePlan",
+      "The supervision codes of one PBX (or tenant), and the session defaults its "
+      "sessions start with. Check it with validate(); DialParser and DtmfSwitch "
+      "refuse invalid plans.");
   def_struct(plan, field("name", &FeatureCodePlan::name), field("dial_codes", &FeatureCodePlan::dial_codes),
              field("spy_any_code", &FeatureCodePlan::spy_any_code),
              field("spy_any_mode", &FeatureCodePlan::spy_any_mode),
              field("dtmf_codes", &FeatureCodePlan::dtmf_codes),
-             field("inter_digit_timeout", &FeatureCodePlan::inter_digit_timeout));
+             field("inter_digit_timeout", &FeatureCodePlan::inter_digit_timeout),
+             field("session_defaults", &FeatureCodePlan::session_defaults));
+  plan.def("key_for", &FeatureCodePlan::key_for, py::arg("mode"),
+           "The DTMF code that switches a running session to `mode` (the first one; a whisper key\n"
+           "aimed explicitly at the other party only when there is no other), for a UI to show\n"
+           "'press 1 to whisper'; None when the plan has none.")
+      .def("dial_code_for", &FeatureCodePlan::dial_code_for, py::arg("mode"),
+           "The dial prefix that starts supervision in `mode` ('*91' for whisper on portaswitch);\n"
+           "None when no code of the plan starts in that mode.");
 
   py::class_<PlanContext> context(
       m, "PlanContext",

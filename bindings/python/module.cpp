@@ -15,6 +15,8 @@ PYBIND11_MODULE(_core, m) {
   bind_errors(m);
   bind_enums(m);
   bind_mode_set(m);
+  bind_channel_set(m);
+  bind_session_defaults(m);  // before the records and plans that hold one
   bind_model(m);
   bind_call_registry(m);
   bind_profiles(m);
@@ -28,6 +30,7 @@ PYBIND11_MODULE(_core, m) {
   bind_audit(m);
   bind_events(m);
   bind_service(m);
+  bind_vendor(m);
   bind_testing(m);
   // --- end P2 ---
   // --- P3: media ---

@@ -46,13 +46,15 @@ void bind_request(py::module_& m) {
       "handed to the policy with it) in `mode`. `any_call`: reached through\n"
       "a spy-all code; `bridged_only`: the session's own option;\n"
       "`other_supervisors` / `other_bargers`: the sessions on the call that\n"
-      "count against the tenant's caps.");
+      "count against the tenant's caps; `channel`: how the request came in (a\n"
+      "re-check carries the channel the session last used).");
   def_struct(request, field("supervisor", &SupervisionRequest::supervisor),
              field("target", &SupervisionRequest::target), field("mode", &SupervisionRequest::mode),
              field("any_call", &SupervisionRequest::any_call),
              field("bridged_only", &SupervisionRequest::bridged_only),
              field("other_supervisors", &SupervisionRequest::other_supervisors),
-             field("other_bargers", &SupervisionRequest::other_bargers));
+             field("other_bargers", &SupervisionRequest::other_bargers),
+             field("channel", &SupervisionRequest::channel));
 }
 
 void bind_decision(py::module_& m) {
@@ -84,8 +86,8 @@ void bind_policies(py::module_& m) {
 
   std::vector<std::string> rule_names;
   for (auto rule : {rules::directory, rules::tenant_enabled, rules::same_tenant, rules::may_supervise,
-                    rules::not_self, rules::privacy, rules::scope, rules::mode_granted, rules::bridged_only,
-                    rules::whisper_topology, rules::caps})
+                    rules::channel, rules::not_self, rules::privacy, rules::scope, rules::mode_granted,
+                    rules::bridged_only, rules::whisper_topology, rules::caps})
     rule_names.emplace_back(rule);
 
   py::classh<StandardPolicy, PermissionPolicy>(

@@ -15,27 +15,23 @@ void bind_route_enums(py::module_& m) {
       .value("left", Channel::left, "the supervised agent, for a stereo supervisor")
       .value("right", Channel::right, "everyone else, for a stereo supervisor")
       .finalize();
-  py::native_enum<ListenDirection>(m, "ListenDirection", "enum.Enum",
-                                   "Which parties a listening or whispering supervisor hears.")
-      .value("both", ListenDirection::both)
-      .value("agent_only", ListenDirection::agent_only)
-      .value("customer_only", ListenDirection::customer_only)
-      .finalize();
 }
 
 void bind_route(py::module_& m) {
   py::classh<Route> route(m, "Route",
                           "One one-way audio edge: `to` hears `from_leg` (C++ `from`), scaled by `gain`\n"
-                          "(linear, 1.0 = unchanged), on `channel`.");
-  def_struct(route, field("from_leg", &Route::from), field("to", &Route::to), field("gain", &Route::gain),
-             field("channel", &Route::channel));
+                          "(linear, 1.0 = unchanged), on `channel`. The constructor takes keywords only,\n"
+                          "so the two legs cannot be swapped: Route(from_leg='a', to='b').");
+  def_keyword_struct(route, field("from_leg", &Route::from), field("to", &Route::to),
+                     field("gain", &Route::gain), field("channel", &Route::channel));
 }
 
 void bind_route_set(py::module_& m) {
   py::classh<RouteSet> set(m, "RouteSet",
                            "Who hears whom in one call, published whole each time the call's routing\n"
                            "changes; `version` increases with each change, `ended` says the call is gone.\n"
-                           "Routes are sorted by (to, from_leg). The service hands out copies.");
+                           "Routes are sorted by (to, from_leg). The service hands out copies; after the\n"
+                           "call ended, SupervisionService.routes() answers the final set (`ended` true).");
   def_struct(set, field("call", &RouteSet::call), field("version", &RouteSet::version),
              field("routes", &RouteSet::routes), field("tone_listeners", &RouteSet::tone_listeners),
              field("ended", &RouteSet::ended));
@@ -45,8 +41,10 @@ void bind_route_set(py::module_& m) {
            if (const Route* r = s.find(listener, source)) return *r;
            return std::nullopt;
          },
-         "listener"_a, "source"_a, "The route by which `listener` hears `source`, or None.")
-      .def("hears", &RouteSet::hears, "listener"_a, "source"_a, "Whether `listener` hears `source`.")
+         py::kw_only(), "listener"_a, "source"_a,
+         "The route by which `listener` hears `source`, or None (keywords only).")
+      .def("hears", &RouteSet::hears, py::kw_only(), "listener"_a, "source"_a,
+           "Whether `listener` hears `source` (keywords only: hears(listener='sup', source='agent')).")
       .def("sources_of", &RouteSet::sources_of, "listener"_a, "The legs `listener` hears, in route order.")
       .def("listeners_of", &RouteSet::listeners_of, "source"_a,
            "The legs that hear `source`, in route order.")

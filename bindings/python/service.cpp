@@ -19,7 +19,8 @@ using namespace pybind11::literals;
 
 char one_digit(const std::string& digit) {
   if (digit.size() != 1)
-    throw py::value_error("a DTMF digit is one character (0-9 * # A-D), got " + python::repr(py::str(digit)));
+    throw Error(errc::invalid_argument,
+                "a DTMF digit is one character (0-9 * # A-D), got " + python::repr(py::str(digit)));
   return digit[0];
 }
 
@@ -64,11 +65,14 @@ void bind_service_calls(py::class_<ServiceHandle, py::smart_holder>& cls) {
           "request"_a, "Starts supervision through the API.")
       .def(
           "dtmf",
-          [](const ServiceHandle& h, SessionId session, const std::string& digit) {
-            const char d = one_digit(digit);
-            return with_service(h, "dtmf", [&](SupervisionService& s) { return s.dtmf(session, d); });
+          [](const ServiceHandle& h, SessionId session, const std::string& digits) {
+            return with_service(h, "dtmf", [&](SupervisionService& s) { return s.dtmf(session, digits); });
           },
-          "session"_a, "digit"_a, "A digit the supervisor pressed (RFC 4733, SIP INFO or API).")
+          "session"_a, "digits"_a,
+          "Digits the supervisor pressed (RFC 4733, SIP INFO or API): one ('1') or several in a row\n"
+          "('*81'), fed one by one; returns the last digit's result. Digits after one that ended the\n"
+          "session (the exit key) are ignored. InvalidArgumentError naming a digit that is not\n"
+          "0-9 * # A-D (then no digit is fed), or for ''.")
       .def(
           "dtmf_from_leg",
           [](const ServiceHandle& h, const LegId& leg, const std::string& digit) {
@@ -78,7 +82,7 @@ void bind_service_calls(py::class_<ServiceHandle, py::smart_holder>& cls) {
           },
           "leg"_a, "digit"_a,
           "A digit from a leg, routed to the session that leg supervises; None when it supervises\n"
-          "nothing (the PBX handles the digit itself).")
+          "nothing (the PBX handles the digit itself). One digit: InvalidArgumentError otherwise.")
       .def(
           "poll",
           [](const ServiceHandle& h) {
@@ -88,14 +92,17 @@ void bind_service_calls(py::class_<ServiceHandle, py::smart_holder>& cls) {
           "dropped pending digits.")
       .def(
           "switch_mode",
-          [](const ServiceHandle& h, SessionId session, Mode mode, std::optional<WhisperTo> whisper_to) {
+          [](const ServiceHandle& h, SessionId session, Mode mode, std::optional<WhisperTo> whisper_to,
+             RequestChannel channel) {
             return with_service(h, "switch_mode", [&](SupervisionService& s) {
-              return s.switch_mode(session, mode, whisper_to);
+              return s.switch_mode(session, mode, whisper_to, channel);
             });
           },
-          "session"_a, "mode"_a, "whisper_to"_a = py::none(),
+          "session"_a, "mode"_a, "whisper_to"_a = py::none(), "channel"_a = RequestChannel::api,
           "Switches the mode, re-checking the decision: a mode the supervisor may not use here is\n"
-          "refused (the session goes on); a session that lost its right ends. Returns the decision.")
+          "refused (the session goes on); a session that lost its right ends. `channel` says where\n"
+          "the switch came from (a web console says web); a channel the supervisor may not use is\n"
+          "refused too (channel_not_allowed), the session going on. Returns the decision.")
       .def(
           "next",
           [](const ServiceHandle& h, SessionId session) {
@@ -155,7 +162,9 @@ void bind_service_queries(py::class_<ServiceHandle, py::smart_holder>& cls) {
             return with_service(h, "routes",
                                 [&](SupervisionService& s) { return copy_or_none(s.routes(call)); });
           },
-          "call"_a, "A copy of the call's current routes, or None for a call the service has not seen.")
+          "call"_a,
+          "A copy of the call's current routes; after the call ended, its final set (`ended` true)\n"
+          "for the last ServiceConfig.ended_calls_kept ended calls; None for a call never seen.")
       .def_property_readonly(
           "route_conflicts",
           [](const ServiceHandle& h) {

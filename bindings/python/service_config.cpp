@@ -61,26 +61,28 @@ void bind_service_config(py::module_& m) {
       "How a SupervisionService is set up. `plans` add to (or replace) the presets that\n"
       "tenants name; `default_plan` is for supervisors the directory does not know;\n"
       "`reserved_codes` are your phones' own codes; `ended_sessions_kept` ended sessions stay\n"
-      "answerable by session(). `clock` (a Clock, None: the steady clock) times DTMF digits;\n"
+      "answerable by session(), and routes() answers the final route set of the last\n"
+      "`ended_calls_kept` ended calls. `clock` (a Clock, None: the steady clock) times DTMF digits;\n"
       "`wall_clock` (a callable returning an aware datetime, None: the system clock) stamps\n"
       "events; it runs under the service's lock and must not call the service.")
       .def(py::init([](const SessionOptions& default_options, const std::vector<FeatureCodePlan>& plans,
                        const std::string& default_plan, const std::vector<std::string>& reserved_codes,
-                       std::size_t ended_sessions_kept, std::shared_ptr<Clock> clock,
-                       const py::object& wall_clock) {
+                       std::size_t ended_sessions_kept, std::size_t ended_calls_kept,
+                       std::shared_ptr<Clock> clock, const py::object& wall_clock) {
              PyServiceConfig c;
              c.config.default_options = default_options;
              c.config.plans = plans;
              c.config.default_plan = default_plan;
              c.config.reserved_codes = reserved_codes;
              c.config.ended_sessions_kept = ended_sessions_kept;
+             c.config.ended_calls_kept = ended_calls_kept;
              set_clock(c, std::move(clock));
              set_wall_clock(c, wall_clock);
              return c;
            }),
            "default_options"_a = d.default_options, "plans"_a = d.plans, "default_plan"_a = d.default_plan,
            "reserved_codes"_a = d.reserved_codes, "ended_sessions_kept"_a = d.ended_sessions_kept,
-           "clock"_a = py::none(), "wall_clock"_a = py::none())
+           "ended_calls_kept"_a = d.ended_calls_kept, "clock"_a = py::none(), "wall_clock"_a = py::none())
       .def_property(
           "default_options", [](PyServiceConfig& c) -> SessionOptions& { return c.config.default_options; },
           [](PyServiceConfig& c, const SessionOptions& value) { c.config.default_options = value; },
@@ -101,6 +103,9 @@ void bind_service_config(py::module_& m) {
           "ended_sessions_kept", [](const PyServiceConfig& c) { return c.config.ended_sessions_kept; },
           [](PyServiceConfig& c, std::size_t value) { c.config.ended_sessions_kept = value; })
       .def_property(
+          "ended_calls_kept", [](const PyServiceConfig& c) { return c.config.ended_calls_kept; },
+          [](PyServiceConfig& c, std::size_t value) { c.config.ended_calls_kept = value; })
+      .def_property(
           "clock", [](const PyServiceConfig& c) { return c.clock; }, &set_clock)
       .def_property(
           "wall_clock",
@@ -108,8 +113,9 @@ void bind_service_config(py::module_& m) {
           &set_wall_clock)
       .def("__repr__", [](const py::object& self) {
         std::string out = "ServiceConfig(";
-        const char* names[] = {"default_options",     "plans", "default_plan", "reserved_codes",
-                               "ended_sessions_kept", "clock", "wall_clock"};
+        const char* names[] = {
+            "default_options",  "plans", "default_plan", "reserved_codes", "ended_sessions_kept",
+            "ended_calls_kept", "clock", "wall_clock"};
         for (const char* name : names)
           out += std::string(name == names[0] ? "" : ", ") + name + "=" + python::repr(self.attr(name));
         return out + ")";

@@ -20,12 +20,6 @@ void bind_session_enums(py::module_& m) {
       .value("active", SessionState::active)
       .value("ended", SessionState::ended)
       .finalize();
-  py::native_enum<AgentLeavesInBarge>(m, "AgentLeavesInBarge", "enum.Enum",
-                                      "What happens when the agent hangs up while a supervisor is barging.")
-      .value("end_call", AgentLeavesInBarge::end_call, "the PBX is asked to end the call")
-      .value("supervisor_takes_over", AgentLeavesInBarge::supervisor_takes_over,
-             "the PBX is asked to hand the call to the supervisor")
-      .finalize();
 }
 
 void bind_session_options(py::module_& m) {
@@ -48,8 +42,11 @@ void bind_session_options(py::module_& m) {
              field("monitoring_tone", &SessionOptions::monitoring_tone),
              field("follow_on_transfer", &SessionOptions::follow_on_transfer),
              field("pre_arm", &SessionOptions::pre_arm), field("whisper_to", &SessionOptions::whisper_to));
-  options.def("validate", &SessionOptions::validate,
-              "Raises InvalidArgumentError naming a bad value (volume_step outside -4..4).");
+  options
+      .def("validate", &SessionOptions::validate,
+           "Raises InvalidArgumentError naming a bad value (volume_step outside -4..4).")
+      .def("with_defaults", &SessionOptions::with, "defaults"_a,
+           "These options with the fields `defaults` sets replaced (C++ SessionOptions::with).");
 
   py::classh<ChanSpyOptions> chanspy(m, "ChanSpyOptions", "Session options and the mode to start in.");
   def_struct(chanspy, field("options", &ChanSpyOptions::options),
@@ -57,17 +54,25 @@ void bind_session_options(py::module_& m) {
   m.def("parse_chanspy_options", &parse_chanspy_options, "letters"_a, "base"_a = SessionOptions(),
         "Applies Asterisk ChanSpy option letters (E S b q s W w B o n(...) v(N) d) to `base`;\n"
         "raises InvalidArgumentError naming an unknown letter or a bad argument.");
+  m.def("chanspy_defaults", &chanspy_defaults, "letters"_a,
+        "The SessionDefaults ChanSpy option letters stand for (a user's SPY_PARAMS): every field the\n"
+        "letters control is set, absent letters meaning ChanSpy's defaults (no E, no S, announce\n"
+        "on). The mode letters (w, W, B) are not defaults: the dialled code decides the mode.");
 }
 
 void bind_requests(py::module_& m) {
   py::classh<StartRequest> request(m, "StartRequest",
                                    "An API request to supervise `target` (the agent's extension) or, with\n"
                                    "`any_call`, the tenant's calls (spy-all). `options` None: the service's\n"
-                                   "default options; `call`: this call of the target only.");
+                                   "default options with the plan's, the tenant's and the supervisor's\n"
+                                   "session defaults over them; `call`: this call only (with no target:\n"
+                                   "the call's agent, its first on-net party that is up and supervises\n"
+                                   "nothing); `channel`: how the request came in (web consoles say web).");
   def_struct(request, field("supervisor_leg", &StartRequest::supervisor_leg),
              field("supervisor", &StartRequest::supervisor), field("target", &StartRequest::target),
              field("any_call", &StartRequest::any_call), field("mode", &StartRequest::mode),
-             field("options", &StartRequest::options), field("call", &StartRequest::call));
+             field("options", &StartRequest::options), field("call", &StartRequest::call),
+             field("channel", &StartRequest::channel));
 
   py::classh<StartOutcome> outcome(m, "StartOutcome",
                                    "What a dial or start request led to; true in a boolean context when the\n"
@@ -90,7 +95,8 @@ void bind_requests(py::module_& m) {
              field("target", &SessionInfo::target), field("call", &SessionInfo::call),
              field("target_leg", &SessionInfo::target_leg), field("whisper_leg", &SessionInfo::whisper_leg),
              field("mode", &SessionInfo::mode), field("allowed_modes", &SessionInfo::allowed_modes),
-             field("options", &SessionInfo::options), field("end_reason", &SessionInfo::end_reason),
+             field("options", &SessionInfo::options), field("channel", &SessionInfo::channel),
+             field("end_reason", &SessionInfo::end_reason),
              field("end_decision", &SessionInfo::end_decision));
 }
 

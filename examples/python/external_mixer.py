@@ -110,7 +110,8 @@ def main() -> int:
         def step(title: str, action: Callable[[], object]) -> None:
             print(title)
             action()
-            latest = service.routes("c1") or RouteSet("c1", ended=True)
+            latest = service.routes("c1")  # after the call ended: its final set (ended)
+            assert latest is not None
             # The engine applies a call's routes at its next tick (20 ms), then calls on_routes.
             if not wait_until(lambda: bridge.has_seen(latest)):
                 raise SystemExit(f"the bridge never got {latest}: {bridge.last_route_failure}")

@@ -8,6 +8,7 @@ from ._core import *  # noqa: F403 (the names listed in _core.__all__)
 from ._core import __all__ as __all__  # type checkers learn the exported names from it
 from ._core import __version__ as __version__
 from ._errors import Error, InvalidArgumentError, NotFoundError
+from . import vendor as vendor  # callsup.vendor.tronic ... after a plain `import callsup`
 
 # _core.__all__ is a tuple, so this makes a new one and leaves _core's alone.
 __all__ += ("Error", "InvalidArgumentError", "NotFoundError")

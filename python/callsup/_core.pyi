@@ -66,6 +66,24 @@ class WhisperTo(enum.Enum):
     target = 0
     other_party = 1
 
+class SupervisionScope(enum.Enum):
+    """How far an extension's supervision reaches beyond its roles, sites, groups, allow-list."""
+
+    assigned = 0
+    tenant = 1
+
+class RequestChannel(enum.Enum):
+    """How a supervision request reached the service."""
+
+    feature_code = 0
+    dtmf = 1
+    api = 2
+    web = 3
+
+def parse_request_channel(text: str) -> RequestChannel: ...
+def request_channel_from_string(text: str) -> RequestChannel | None: ...
+def parse_supervision_scope(text: str) -> SupervisionScope: ...
+
 # --- ModeSet ------------------------------------------------------------------------------
 
 _Modes = Union["ModeSet", Iterable[Mode]]
@@ -97,6 +115,83 @@ class ModeSet:
     def __rand__(self, other: _Modes) -> ModeSet: ...
     def __eq__(self, other: object) -> bool: ...
     def __hash__(self) -> int: ...
+    def __reduce__(self) -> tuple[Any, ...]: ...
+
+# --- ChannelSet ---------------------------------------------------------------------------
+
+_Channels = Union["ChannelSet", Iterable[RequestChannel]]
+"""Where a ChannelSet is taken, any iterable of RequestChannel converts to one."""
+
+class ChannelSet:
+    """The request channels an extension may supervise through; a small mutable set of
+    RequestChannel (add/remove change it in place), therefore unhashable."""
+
+    def __init__(self, channels: Iterable[RequestChannel] = ()) -> None: ...
+    @staticmethod
+    def none() -> ChannelSet: ...
+    @staticmethod
+    def all() -> ChannelSet: ...
+    @staticmethod
+    def phone() -> ChannelSet: ...
+    @staticmethod
+    def from_bits(bits: int) -> ChannelSet: ...
+    @property
+    def bits(self) -> int: ...
+    def add(self, channel: RequestChannel) -> None: ...
+    def remove(self, channel: RequestChannel) -> None: ...
+    def __contains__(self, item: object) -> bool: ...
+    def __iter__(self) -> Iterator[RequestChannel]: ...
+    def __len__(self) -> int: ...
+    def __bool__(self) -> bool: ...
+    def __or__(self, other: _Channels) -> ChannelSet: ...
+    def __ror__(self, other: _Channels) -> ChannelSet: ...
+    def __and__(self, other: _Channels) -> ChannelSet: ...
+    def __rand__(self, other: _Channels) -> ChannelSet: ...
+    def __eq__(self, other: object) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __reduce__(self) -> tuple[Any, ...]: ...
+
+# --- SessionDefaults ----------------------------------------------------------------------
+
+class SessionDefaults:
+    """Session defaults one layer sets (plan < tenant < extension); None: the layer below decides."""
+
+    exit_on_target_hangup: bool | None
+    stop_when_none_left: bool | None
+    bridged_only: bool | None
+    announce: bool | None
+    private_whisper: bool | None
+    listen_direction: ListenDirection | None
+    stereo: bool | None
+    volume_step: int | None
+    agent_leaves_in_barge: AgentLeavesInBarge | None
+    notify_agent: bool | None
+    monitoring_tone: bool | None
+    follow_on_transfer: bool | None
+    pre_arm: bool | None
+    whisper_to: WhisperTo | None
+    def __init__(
+        self,
+        exit_on_target_hangup: bool | None = None,
+        stop_when_none_left: bool | None = None,
+        bridged_only: bool | None = None,
+        announce: bool | None = None,
+        private_whisper: bool | None = None,
+        listen_direction: ListenDirection | None = None,
+        stereo: bool | None = None,
+        volume_step: int | None = None,
+        agent_leaves_in_barge: AgentLeavesInBarge | None = None,
+        notify_agent: bool | None = None,
+        monitoring_tone: bool | None = None,
+        follow_on_transfer: bool | None = None,
+        pre_arm: bool | None = None,
+        whisper_to: WhisperTo | None = None,
+    ) -> None: ...
+    def empty(self) -> bool: ...
+    def validate(self) -> None: ...
+    def over(self, below: SessionDefaults) -> SessionDefaults: ...
+    def __eq__(self, other: object) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
     def __reduce__(self) -> tuple[Any, ...]: ...
 
 # --- call model ---------------------------------------------------------------------------
@@ -236,6 +331,12 @@ class ExtensionProfile:
     def allow_list(self) -> tuple[str, ...]: ...
     @allow_list.setter
     def allow_list(self, value: Sequence[str]) -> None: ...
+    scope: SupervisionScope
+    @property
+    def channels(self) -> ChannelSet: ...
+    @channels.setter
+    def channels(self, value: _Channels) -> None: ...
+    session_defaults: SessionDefaults
     def __init__(
         self,
         extension: str = "",
@@ -248,6 +349,9 @@ class ExtensionProfile:
         privacy: bool = False,
         managed_sites: Sequence[str] = (),
         allow_list: Sequence[str] = (),
+        scope: SupervisionScope = ...,
+        channels: _Channels = ...,
+        session_defaults: SessionDefaults = ...,
     ) -> None: ...
     def has_role(self, role: Role) -> bool: ...
     def manages_site(self, site: str) -> bool: ...
@@ -269,8 +373,14 @@ class Group:
     def supervisors(self) -> tuple[str, ...]: ...
     @supervisors.setter
     def supervisors(self, value: Sequence[str]) -> None: ...
+    supervision_allowed: bool
     def __init__(
-        self, name: str = "", tenant: str = "", members: Sequence[str] = (), supervisors: Sequence[str] = ()
+        self,
+        name: str = "",
+        tenant: str = "",
+        members: Sequence[str] = (),
+        supervisors: Sequence[str] = (),
+        supervision_allowed: bool = True,
     ) -> None: ...
     def __eq__(self, other: object) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
@@ -299,6 +409,7 @@ class TenantSettings:
     limits: SupervisionLimits
     bridged_only: bool
     whisper_topology_rule: bool
+    session_defaults: SessionDefaults
     def __init__(
         self,
         name: str = "",
@@ -307,6 +418,7 @@ class TenantSettings:
         limits: SupervisionLimits = ...,
         bridged_only: bool = False,
         whisper_topology_rule: bool = False,
+        session_defaults: SessionDefaults = ...,
     ) -> None: ...
     def __eq__(self, other: object) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
@@ -382,12 +494,12 @@ class DtmfCommand:
 
     action: DtmfCommand.Action
     mode: Mode
-    whisper_to: WhisperTo
+    whisper_to: WhisperTo | None
     def __init__(
-        self, action: DtmfCommand.Action = ..., mode: Mode = ..., whisper_to: WhisperTo = ...
+        self, action: DtmfCommand.Action = ..., mode: Mode = ..., whisper_to: WhisperTo | None = None
     ) -> None: ...
     @staticmethod
-    def switch_to(mode: Mode, whisper_to: WhisperTo = ...) -> DtmfCommand: ...
+    def switch_to(mode: Mode, whisper_to: WhisperTo | None = None) -> DtmfCommand: ...
     @staticmethod
     def next() -> DtmfCommand: ...
     @staticmethod
@@ -427,6 +539,7 @@ class FeatureCodePlan:
     @dtmf_codes.setter
     def dtmf_codes(self, value: Sequence[DtmfCode]) -> None: ...
     inter_digit_timeout: timedelta
+    session_defaults: SessionDefaults
     def __init__(
         self,
         name: str = "",
@@ -435,7 +548,10 @@ class FeatureCodePlan:
         spy_any_mode: Mode = ...,
         dtmf_codes: Sequence[DtmfCode] = (),
         inter_digit_timeout: timedelta = ...,
+        session_defaults: SessionDefaults = ...,
     ) -> None: ...
+    def key_for(self, mode: Mode) -> str | None: ...
+    def dial_code_for(self, mode: Mode) -> str | None: ...
     def __eq__(self, other: object) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
     def __reduce__(self) -> tuple[Any, ...]: ...
@@ -526,6 +642,8 @@ class DtmfSwitch:
 
     def __init__(self, plan: FeatureCodePlan, clock: Clock | None = None) -> None: ...
     def feed(self, digit: str) -> DtmfResult: ...
+    @staticmethod
+    def check_digit(digit: str) -> str: ...
     def poll(self) -> DtmfResult: ...
     def reset(self) -> None: ...
     @property
@@ -536,6 +654,7 @@ class DtmfSwitch:
 __all__: tuple[str, ...] = (
     "Call",
     "CallRegistry",
+    "ChannelSet",
     "Clock",
     "DialCode",
     "DialParser",
@@ -560,18 +679,24 @@ __all__: tuple[str, ...] = (
     "PlanContext",
     "RegistryEvent",
     "RegistryEventKind",
+    "RequestChannel",
     "Role",
+    "SessionDefaults",
     "Site",
     "SteadyClock",
     "SupervisionLimits",
+    "SupervisionScope",
     "TenantSettings",
     "WhisperTo",
     "asterisk_chanspy_plan",
     "freeswitch_eavesdrop_plan",
+    "parse_request_channel",
+    "parse_supervision_scope",
     "plan_problems",
     "portaswitch_plan",
     "preset",
     "preset_names",
+    "request_channel_from_string",
     "star91_plan",
     "stratus_plan",
     "tronic_plan",
@@ -600,13 +725,14 @@ class ListenDirection(enum.Enum):
     customer_only = 2
 
 class Route:
-    """One one-way audio edge: `to` hears `from_leg` (C++ `from`), scaled by `gain`, on `channel`."""
+    """One one-way audio edge: `to` hears `from_leg` (C++ `from`), scaled by `gain`, on `channel`.
+    Keyword arguments only: Route(from_leg="a", to="b")."""
 
     from_leg: str
     to: str
     gain: float
     channel: Channel
-    def __init__(self, from_leg: str = "", to: str = "", gain: float = 1.0, channel: Channel = ...) -> None: ...
+    def __init__(self, *, from_leg: str = "", to: str = "", gain: float = 1.0, channel: Channel = ...) -> None: ...
     def __eq__(self, other: object) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
     def __reduce__(self) -> tuple[Any, ...]: ...
@@ -633,8 +759,8 @@ class RouteSet:
         tone_listeners: Sequence[str] = (),
         ended: bool = False,
     ) -> None: ...
-    def find(self, listener: str, source: str) -> Route | None: ...
-    def hears(self, listener: str, source: str) -> bool: ...
+    def find(self, *, listener: str, source: str) -> Route | None: ...
+    def hears(self, *, listener: str, source: str) -> bool: ...
     def sources_of(self, listener: str) -> list[str]: ...
     def listeners_of(self, source: str) -> list[str]: ...
     def same_routing(self, other: RouteSet) -> bool: ...
@@ -708,6 +834,7 @@ class Reason(enum.Enum):
     barge_cap = 13
     no_call = 14
     custom = 15
+    channel_not_allowed = 16
 
 class SupervisionRequest:
     """A request by `supervisor` to supervise `target` (an agent of the call) in `mode`."""
@@ -719,6 +846,7 @@ class SupervisionRequest:
     bridged_only: bool
     other_supervisors: int
     other_bargers: int
+    channel: RequestChannel
     def __init__(
         self,
         supervisor: str = "",
@@ -728,6 +856,7 @@ class SupervisionRequest:
         bridged_only: bool = False,
         other_supervisors: int = 0,
         other_bargers: int = 0,
+        channel: RequestChannel = ...,
     ) -> None: ...
     def __eq__(self, other: object) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
@@ -834,6 +963,7 @@ class Event:
     rule: str
     end_reason: EndReason
     source: EventSource
+    channel: RequestChannel
     detail: str
     def __init__(
         self,
@@ -854,6 +984,7 @@ class Event:
         rule: str = "",
         end_reason: EndReason = ...,
         source: EventSource = ...,
+        channel: RequestChannel = ...,
         detail: str = "",
     ) -> None: ...
     def __eq__(self, other: object) -> bool: ...
@@ -1000,6 +1131,7 @@ class SessionOptions:
         whisper_to: WhisperTo = ...,
     ) -> None: ...
     def validate(self) -> None: ...
+    def with_defaults(self, defaults: SessionDefaults) -> SessionOptions: ...
     def __eq__(self, other: object) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
     def __reduce__(self) -> tuple[Any, ...]: ...
@@ -1015,6 +1147,7 @@ class ChanSpyOptions:
     def __reduce__(self) -> tuple[Any, ...]: ...
 
 def parse_chanspy_options(letters: str, base: SessionOptions = ...) -> ChanSpyOptions: ...
+def chanspy_defaults(letters: str) -> SessionDefaults: ...
 
 class StartRequest:
     """An API request to supervise `target`, or the tenant's calls with `any_call`."""
@@ -1026,6 +1159,7 @@ class StartRequest:
     mode: Mode
     options: SessionOptions | None
     call: str
+    channel: RequestChannel
     def __init__(
         self,
         supervisor_leg: str = "",
@@ -1035,6 +1169,7 @@ class StartRequest:
         mode: Mode = ...,
         options: SessionOptions | None = None,
         call: str = "",
+        channel: RequestChannel = ...,
     ) -> None: ...
     def __eq__(self, other: object) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
@@ -1081,6 +1216,7 @@ class SessionInfo:
         mode: Mode = ...,
         allowed_modes: _Modes = ...,
         options: SessionOptions = ...,
+        channel: RequestChannel = ...,
         end_reason: EndReason = ...,
         end_decision: Reason = ...,
     ) -> None: ...
@@ -1111,6 +1247,8 @@ class SessionInfo:
     @property
     def options(self) -> SessionOptions: ...
     @property
+    def channel(self) -> RequestChannel: ...
+    @property
     def end_reason(self) -> EndReason: ...
     @property
     def end_decision(self) -> Reason: ...
@@ -1132,6 +1270,7 @@ class ServiceConfig:
     @reserved_codes.setter
     def reserved_codes(self, value: Sequence[str]) -> None: ...
     ended_sessions_kept: int
+    ended_calls_kept: int
     clock: Clock | None
     wall_clock: Callable[[], datetime] | None
     def __init__(
@@ -1141,6 +1280,7 @@ class ServiceConfig:
         default_plan: str = "portaswitch",
         reserved_codes: Sequence[str] = ...,
         ended_sessions_kept: int = 1024,
+        ended_calls_kept: int = 1024,
         clock: Clock | None = None,
         wall_clock: Callable[[], datetime] | None = None,
     ) -> None: ...
@@ -1163,10 +1303,12 @@ class SupervisionService:
         self, supervisor_leg: str, supervisor: str, dialled: str, options: SessionOptions | None = None
     ) -> StartOutcome: ...
     def start(self, request: StartRequest) -> StartOutcome: ...
-    def dtmf(self, session: int, digit: str) -> DtmfResult: ...
+    def dtmf(self, session: int, digits: str) -> DtmfResult: ...
     def dtmf_from_leg(self, leg: str, digit: str) -> DtmfResult | None: ...
     def poll(self) -> int: ...
-    def switch_mode(self, session: int, mode: Mode, whisper_to: WhisperTo | None = None) -> Decision: ...
+    def switch_mode(
+        self, session: int, mode: Mode, whisper_to: WhisperTo | None = None, channel: RequestChannel = ...
+    ) -> Decision: ...
     def next(self, session: int) -> bool: ...
     def set_volume(self, session: int, step: int) -> None: ...
     def stop(self, session: int) -> bool: ...
@@ -1226,6 +1368,7 @@ __all__ += (
     "SupervisionService",
     "SupervisorRoute",
     "Tap",
+    "chanspy_defaults",
     "compute_routes",
     "max_volume_step",
     "min_volume_step",

@@ -27,6 +27,7 @@ from callsup import (
     MemoryAuditSink,
     Mode,
     Reason,
+    RequestChannel,
     parse_audit_line,
     to_json_line,
 )
@@ -104,12 +105,26 @@ def test_to_json_line_writes_the_documented_keys_in_order() -> None:
         '{"seq":42,"time":"2026-11-21T10:15:02.123Z","kind":"mode_changed","tenant":"acme","session":7,'
         '"call":"call-1","supervisor":"700","supervisor_leg":"leg-s","target":"744","target_leg":"leg-a",'
         '"mode":"whisper","from_mode":"listen","decision":"allowed","reason":"allowed","rule":"group_supervisor",'
-        '"end_reason":"none","source":"dtmf","detail":"*91"}'
+        '"end_reason":"none","source":"dtmf","channel":"api","detail":"*91"}'
     )
     assert json.loads(line)["seq"] == 42
 
 
+def test_a_line_written_before_channels_reads_as_api_and_a_bad_channel_is_named() -> None:
+    record = sample_record()
+    record.channel = RequestChannel.web
+    line = to_json_line(record)
+    old = line.replace(',"channel":"web"', "")
+    assert "channel" not in old and parse_audit_line(old).channel is RequestChannel.api
+    with pytest.raises(callsup.InvalidArgumentError, match="fax"):
+        parse_audit_line(line.replace('"channel":"web"', '"channel":"fax"'))
+
+
 def test_parse_audit_line_is_the_inverse_for_every_enum_value() -> None:
+    for channel in RequestChannel:
+        record = sample_record()
+        record.channel = channel
+        assert parse_audit_line(to_json_line(record)) == record
     for kind in EventKind:
         for reason in Reason:
             record = sample_record()

@@ -121,6 +121,53 @@ def test_preset_tables() -> None:
     )
 
 
+def test_a_whisper_key_without_a_party_follows_the_session() -> None:
+    assert WHISPER.whisper_to is None and DtmfCommand().whisper_to is None
+    assert WHISPER != DtmfCommand.switch_to(Mode.whisper, WhisperTo.target)  # explicit differs from "as the session"
+    command = DtmfCommand.switch_to(Mode.whisper)
+    command.whisper_to = WhisperTo.other_party
+    assert command == DtmfCommand.switch_to(Mode.whisper, WhisperTo.other_party)
+    assert "whisper_to=None" in repr(WHISPER)
+
+
+@pytest.mark.parametrize(
+    ("plan", "keys", "dial_codes"),
+    [
+        (callsup.portaswitch_plan(), ("0", "1", "2"), ("*90", "*91", "*92")),
+        (callsup.star91_plan(), ("4", "5", "6"), ("*91", "*92", "*93")),
+        (callsup.stratus_plan(), ("*80", "*81", "*82"), ("007", None, None)),
+        (callsup.tronic_plan(), ("4", "5", "6"), ("*95", None, None)),
+        # the whisper key aimed at the agent ("1"), not the one aimed at the other party ("2")
+        (callsup.freeswitch_eavesdrop_plan(), ("0", "1", "3"), ("88", None, None)),
+    ],
+    ids=lambda value: value.name if isinstance(value, FeatureCodePlan) else None,
+)
+def test_key_for_and_dial_code_for_tell_a_ui_which_code_does_what(
+    plan: FeatureCodePlan, keys: tuple[str, str, str], dial_codes: tuple[str | None, ...]
+) -> None:
+    modes = (Mode.listen, Mode.whisper, Mode.barge)
+    assert tuple(plan.key_for(mode) for mode in modes) == keys
+    assert tuple(plan.dial_code_for(mode) for mode in modes) == dial_codes
+    assert FeatureCodePlan().key_for(Mode.listen) is None and FeatureCodePlan().dial_code_for(Mode.listen) is None
+
+
+def test_key_for_takes_an_other_party_whisper_key_when_there_is_no_other() -> None:
+    plan = custom_plan()
+    plan.dtmf_codes = [DtmfCode("7", DtmfCommand.switch_to(Mode.whisper, WhisperTo.other_party))]
+    assert plan.key_for(Mode.whisper) == "7" and plan.key_for(Mode.listen) is None
+
+
+def test_plans_carry_session_defaults() -> None:
+    plan = callsup.tronic_plan()
+    assert plan.session_defaults.exit_on_target_hangup is False
+    plan.session_defaults.announce = True  # a view into the plan
+    assert plan.session_defaults == callsup.SessionDefaults(exit_on_target_hangup=False, announce=True)
+    assert plan != callsup.tronic_plan()
+    plan.session_defaults.volume_step = 5
+    with pytest.raises(InvalidArgumentError, match="session default volume step '5'"):
+        callsup.validate(plan)
+
+
 # --- validation ----------------------------------------------------------------------------
 
 
@@ -302,6 +349,15 @@ def test_switch_folds_a_to_d_and_rejects_other_characters(clock: ManualClock) ->
         switch.feed("x")
     assert switch.pending == "*"  # a rejected character leaves the buffer alone
     assert switch.feed("d") == DtmfResult(Kind.command, DtmfCommand.leave(), "*D")
+
+
+def test_check_digit_folds_and_rejects_like_feed() -> None:
+    assert DtmfSwitch.check_digit("a") == "A" and DtmfSwitch.check_digit("#") == "#"
+    assert DtmfSwitch.check_digit("7") == "7"
+    for bad in ("x", "12", "", "E"):
+        with pytest.raises(InvalidArgumentError) as caught:
+            DtmfSwitch.check_digit(bad)
+        assert caught.value.code is ErrorCode.invalid_argument and repr(bad) in str(caught.value)
 
 
 def test_switch_freeswitch_whisper_to_either_party(clock: ManualClock) -> None:

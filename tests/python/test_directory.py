@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 import pytest
 
+import callsup
 from callsup import (
     Directory,
     DirectoryChange,
@@ -72,7 +73,9 @@ def test_record_defaults_match_cpp() -> None:
     assert tenant.supervision_enabled and tenant.feature_code_plan == "portaswitch"
     assert tenant.limits == SupervisionLimits(3, 1)
     assert not tenant.bridged_only and not tenant.whisper_topology_rule
-    assert Group() == Group("", "", [], [])
+    assert Group() == Group("", "", [], [], True) != Group("", "", [], [], False)
+    assert profile.scope is callsup.SupervisionScope.assigned and profile.channels == callsup.ChannelSet.all()
+    assert profile.session_defaults.empty() and tenant.session_defaults.empty()
 
 
 def test_profile_queries_and_mode_conversion() -> None:

@@ -128,7 +128,7 @@ def test_route_observers_get_copies_in_version_order() -> None:
     w.listen()
     seen[-1].version = 999  # a copy: the service's set is untouched
     current = w.service.routes("c1")
-    assert current is not None and current.version == len(seen) and current.hears("sup700", "client")
+    assert current is not None and current.version == len(seen) and current.hears(listener="sup700", source="client")
 
 
 def test_sink_arguments() -> None:

@@ -201,7 +201,7 @@ def test_plain_rtp_to_an_srtp_leg_is_counted_as_auth_fail_and_not_heard() -> Non
         listener = engine.add_endpoint("s1", "ear", EndpointConfig(remote=SocketAddress(*ear.address), remote_ssrc=ear.ssrc))
         plain.connect(secure.local_address.as_tuple())
         ear.connect(listener.local_address.as_tuple())
-        engine.update_routes(callsup.RouteSet("s1", 1, [callsup.Route("plain", "ear")]))
+        engine.update_routes(callsup.RouteSet("s1", 1, [callsup.Route(from_leg="plain", to="ear")]))
         assert eventually(lambda: secure.stats().auth_fail >= 10)
         assert eventually(lambda: ear.packets_received >= 10)  # the engine sends it silence
         ear.clear()
@@ -425,7 +425,8 @@ def test_exiting_with_a_running_engine_and_a_python_mixer_is_clean() -> None:
             ep = engine.add_endpoint("c", phone.name, callsup.EndpointConfig(
                 remote=callsup.SocketAddress(*phone.address), remote_ssrc=phone.ssrc))
             phone.connect(ep.local_address.as_tuple())
-        engine.update_routes(callsup.RouteSet("c", 1, [callsup.Route("a", "b", 0.5), callsup.Route("b", "a", 0.5)]))
+        both_ways = [callsup.Route(from_leg="a", to="b", gain=0.5), callsup.Route(from_leg="b", to="a", gain=0.5)]
+        engine.update_routes(callsup.RouteSet("c", 1, both_ways))
         phones[0].send_dtmf("7")
         assert eventually(lambda: mixer.mixed_ticks > 5 and engine.endpoint("a").stats().dtmf_digits_in == 1)
         print("exiting", flush=True)

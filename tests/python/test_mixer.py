@@ -104,7 +104,9 @@ def two_party(engine: MediaEngine, gain: float = 0.5) -> Phones:
     """Phones a (1000) and b (2000) in call m1, each hearing the other at `gain` (not 1, so
     the engine mixes rather than forwards)."""
     phones = Phones(engine, "m1", {"a": ("a", 1000), "b": ("b", 2000)})
-    engine.update_routes(RouteSet("m1", 1, [Route("a", "b", gain), Route("b", "a", gain)]))
+    engine.update_routes(
+        RouteSet("m1", 1, [Route(from_leg="a", to="b", gain=gain), Route(from_leg="b", to="a", gain=gain)])
+    )
     return phones
 
 
@@ -168,7 +170,10 @@ def test_python_backend_receives_every_route_update_in_order() -> None:
     assert backend.route_failures == 0 and backend.pending_routes == 0
     assert backend.threads and not any(name.startswith("callsup-media") for name in backend.threads)
     # The whisper step really changed who hears whom on the way.
-    assert any(r.hears("agent", "sup700") and not r.hears("customer", "sup700") for r in backend.received("c1"))
+    assert any(
+        r.hears(listener="agent", source="sup700") and not r.hears(listener="customer", source="sup700")
+        for r in backend.received("c1")
+    )
 
 
 def test_on_routes_failures_are_counted_and_delivery_goes_on() -> None:
@@ -190,7 +195,7 @@ def test_on_routes_failures_are_counted_and_delivery_goes_on() -> None:
     backend = Flaky()
     with MediaEngine(MediaEngineConfig(threads=1, mixer=backend)) as engine:
         for version in (1, 2, 3):
-            engine.update_routes(RouteSet("x", version, [Route("a", "b")]))
+            engine.update_routes(RouteSet("x", version, [Route(from_leg="a", to="b")]))
             assert eventually(lambda: version in backend.versions)
         assert backend.flush_routes(timeout=5)
     assert backend.versions == [1, 2, 3]
@@ -203,7 +208,7 @@ def test_route_recorder_keeps_updates_like_an_external_server() -> None:
     recorder = callsup.RouteRecorder()
     assert not recorder.mixes_audio and recorder.deadline_ms is None and recorder.late_ticks == 0
     with MediaEngine(MediaEngineConfig(threads=1, mixer=recorder)) as engine:
-        engine.update_routes(RouteSet("r1", 1, [Route("a", "b")]))
+        engine.update_routes(RouteSet("r1", 1, [Route(from_leg="a", to="b")]))
         assert recorder.wait_for(1, timeout=5)
         engine.update_routes(RouteSet("r1", 2, ended=True))
         assert recorder.wait_for(2, timeout=timedelta(seconds=5))
@@ -324,13 +329,14 @@ def test_backend_arguments_and_base_methods() -> None:
 
 
 def test_a_python_mixer_can_be_tried_without_an_engine() -> None:
-    plan = callsup.compile_mix_plan(RouteSet("c", 3, [Route("a", "b", 0.5), Route("b", "a")]), ["a", "b"])
+    routes = [Route(from_leg="a", to="b", gain=0.5), Route(from_leg="b", to="a")]
+    plan = callsup.compile_mix_plan(RouteSet("c", 3, routes), ["a", "b"])
     assert plan.slots == ("a", "b")
     assert plan.slot_of("b") == 1 and plan.slot_of("zz") is None
-    b_hears = plan.listener(1)  # Route(from_, to): b hears a at 0.5, a hears b at 1
+    b_hears = plan.listener(1)  # b hears a at 0.5, a hears b at 1
     assert b_hears is not None and b_hears.sources[0].slot == 0 and b_hears.sources[0].gain == 0.5
     assert plan.needed_as_source == (True, True) and plan.hears_tone == (False, False)
-    assert plan.routes == RouteSet("c", 3, [Route("a", "b", 0.5), Route("b", "a")])
+    assert plan.routes == RouteSet("c", 3, [Route(from_leg="a", to="b", gain=0.5), Route(from_leg="b", to="a")])
     inputs = [memoryview(array.array("h", [1000] * 160)), memoryview(array.array("h", [2000] * 160))]
     outputs = [memoryview(array.array("h", [0] * 160)), memoryview(array.array("h", [0] * 160))]
     frames = MixFrames(160, inputs, outputs)
@@ -349,7 +355,7 @@ def test_engine_keeps_a_python_mixer_alive_and_lets_it_go() -> None:
     del mixer
     gc.collect()
     assert alive() is not None  # the engine holds it
-    engine.update_routes(RouteSet("k", 1, [Route("a", "b")]))
+    engine.update_routes(RouteSet("k", 1, [Route(from_leg="a", to="b")]))
     assert eventually(lambda: alive() is not None and len(alive().updates) == 1)  # type: ignore[union-attr]
     engine.stop()
     del engine

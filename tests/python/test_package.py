@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import enum
+import importlib
 import importlib.metadata
 import inspect
 import re
@@ -66,7 +67,8 @@ def classes(owner: Any = _core, prefix: str = "") -> Iterator[tuple[str, type]]:
 def test_enums_are_python_enums() -> None:
     names = {name for name, cls in classes() if issubclass(cls, enum.Enum)}
     expected = {"ErrorCode", "Mode", "Network", "LegState", "Role", "RegistryEventKind", "WhisperTo",
-                "DirectoryChange.Kind", "DtmfCommand.Action", "DtmfResult.Kind"}  # fmt: skip
+                "DirectoryChange.Kind", "DtmfCommand.Action", "DtmfResult.Kind", "RequestChannel",
+                "SupervisionScope", "ListenDirection", "AgentLeavesInBarge"}  # fmt: skip
     assert expected <= names
     for name, cls in classes():
         # pybind11's old py::enum_ classes have __members__ but are no enum.Enum.
@@ -129,7 +131,9 @@ def stub_signature(node: ast.FunctionDef, takes_self: bool) -> list[tuple[str, b
     return params[1:] if takes_self else params
 
 
-def stub_functions() -> Iterator[tuple[str, Any, ast.FunctionDef, bool]]:
+def stub_functions(
+    stub: Path = STUB, module: Any = _core, prefix: str = ""
+) -> Iterator[tuple[str, Any, ast.FunctionDef, bool]]:
     def walk(
         body: list[ast.stmt], owner: Any, prefix: str
     ) -> Iterator[tuple[str, Any, ast.FunctionDef, bool]]:
@@ -142,13 +146,44 @@ def stub_functions() -> Iterator[tuple[str, Any, ast.FunctionDef, bool]]:
                     continue
                 if node.name.startswith("__") and node.name != "__init__":
                     continue
-                takes_self = owner is not _core and "staticmethod" not in decorators
+                takes_self = owner is not module and "staticmethod" not in decorators
                 yield prefix + node.name, getattr(owner, node.name), node, takes_self
 
-    yield from walk(ast.parse(STUB.read_text()).body, _core, "")
+    yield from walk(ast.parse(stub.read_text()).body, module, prefix)
+
+
+def vendor_modules() -> Iterator[tuple[Path, Any, str]]:
+    """callsup.vendor and its modules, with their stubs (the runtime is _core._vendor)."""
+    for stub in sorted((PACKAGE / "vendor").glob("*.pyi")):
+        name = "callsup.vendor" + ("" if stub.stem == "__init__" else "." + stub.stem)
+        yield stub, importlib.import_module(name), name
 
 
 STUBBED = list(stub_functions())
+for _stub, _module, _name in vendor_modules():
+    STUBBED += stub_functions(_stub, _module, _name + ".")
+
+
+def test_every_vendor_module_has_stubs_and_exports_what_they_declare() -> None:
+    names = [name for _, _, name in vendor_modules()]
+    assert names == [
+        "callsup.vendor",
+        "callsup.vendor.asterisk_spy",
+        "callsup.vendor.lead_center",
+        "callsup.vendor.portaswitch",
+        "callsup.vendor.stratus",
+        "callsup.vendor.tronic",
+    ]
+    for stub, module, name in vendor_modules():
+        declared = ast.literal_eval(
+            next(
+                node.value
+                for node in ast.parse(stub.read_text()).body
+                if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "__all__"
+            )
+        )
+        assert declared == module.__all__, name
+        assert {n for n in dir(module) if not n.startswith("_")} >= set(declared), name
 
 
 @pytest.mark.parametrize(("name", "runtime", "node", "takes_self"), STUBBED, ids=[s[0] for s in STUBBED])

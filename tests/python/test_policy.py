@@ -116,7 +116,7 @@ def test_standard_policy_privacy_grants_and_caps() -> None:
 
 def test_standard_policy_helpers_and_rule_names() -> None:
     assert StandardPolicy.rules == (
-        "directory", "tenant_enabled", "same_tenant", "may_supervise", "not_self", "privacy",
+        "directory", "tenant_enabled", "same_tenant", "may_supervise", "channel", "not_self", "privacy",
         "scope", "mode_granted", "bridged_only", "whisper_topology", "caps",
     )
     directory = acme_directory()
@@ -136,6 +136,7 @@ def test_decision_values() -> None:
     assert repr(denied) == "Decision(allowed=False, modes=ModeSet([]), reason=Reason.privacy, rule='privacy')"
     assert Decision() == Decision(False, ModeSet.none(), Reason.allowed, "")
     assert [r.name for r in Reason][:3] == ["allowed", "supervision_disabled", "unknown_supervisor"]
+    assert [r.name for r in Reason][-2:] == ["custom", "channel_not_allowed"]
     assert request() == SupervisionRequest("700", "744")
     assert "SupervisionRequest(supervisor='700', target='744', mode=Mode.listen" in repr(request())
 

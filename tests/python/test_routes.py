@@ -66,8 +66,9 @@ def test_the_table_cell_by_cell(mode: Mode, expected: str) -> None:
 
 def test_a_second_supervisor_hears_a_barger_only() -> None:
     routes = compute_routes(two_party(), [sup("b", Mode.barge), sup("l", Mode.listen), sup("w", Mode.whisper)])
-    assert routes.hears("l", "b") and routes.hears("w", "b")
-    assert not routes.hears("b", "l") and not routes.hears("b", "w") and not routes.hears("l", "w")
+    assert routes.hears(listener="l", source="b") and routes.hears(listener="w", source="b")
+    assert not routes.hears(listener="b", source="l") and not routes.hears(listener="b", source="w")
+    assert not routes.hears(listener="l", source="w")
     assert routes.sources_of("l") == ["agent", "b", "cust"]
     assert routes.listeners_of("w") == ["agent"]
 
@@ -86,23 +87,25 @@ def test_options_direction_stereo_private_whisper_whisper_target_gain_and_tone()
     assert customer_only.sources_of("s") == [CUSTOMER]
 
     stereo = compute_routes(two_party(), [sup("s", Mode.listen, stereo=True)])
-    assert stereo.find("s", AGENT) == Route(AGENT, "s", 1.0, Channel.left)
-    assert stereo.find("s", CUSTOMER) == Route(CUSTOMER, "s", 1.0, Channel.right)
+    assert stereo.find(listener="s", source=AGENT) == Route(from_leg=AGENT, to="s", gain=1.0, channel=Channel.left)
+    assert stereo.find(listener="s", source=CUSTOMER) == Route(
+        from_leg=CUSTOMER, to="s", gain=1.0, channel=Channel.right
+    )
 
     private = compute_routes(two_party(), [sup("s", Mode.whisper, private_whisper=True)])
-    assert private.sources_of("s") == [] and private.hears(AGENT, "s")
+    assert private.sources_of("s") == [] and private.hears(listener=AGENT, source="s")
 
     to_customer = compute_routes(two_party(), [sup("s", Mode.whisper, whisper_leg=CUSTOMER)])
-    assert to_customer.hears(CUSTOMER, "s") and not to_customer.hears(AGENT, "s")
+    assert to_customer.hears(listener=CUSTOMER, source="s") and not to_customer.hears(listener=AGENT, source="s")
     assert sup("s", Mode.whisper, whisper_leg=CUSTOMER).whisper_target == CUSTOMER
     assert sup("s", Mode.whisper).whisper_target == AGENT
 
     louder = compute_routes(two_party(), [sup("s", Mode.barge, gain=volume_gain(2))])
-    heard = louder.find("s", AGENT)
+    heard = louder.find(listener="s", source=AGENT)
     assert heard is not None and heard.gain == pytest.approx(10 ** (6 / 20), rel=1e-6)
-    spoken = louder.find(AGENT, "s")
+    spoken = louder.find(listener=AGENT, source="s")
     assert spoken is not None and spoken.gain == 1.0  # gain applies to what the supervisor hears
-    assert louder.find("nobody", AGENT) is None
+    assert louder.find(listener="nobody", source=AGENT) is None
 
     toned = compute_routes(two_party(), [sup("s", Mode.listen, monitoring_tone=True)])
     assert sorted(toned.tone_listeners) == [AGENT, CUSTOMER]
@@ -111,7 +114,7 @@ def test_options_direction_stereo_private_whisper_whisper_target_gain_and_tone()
 def test_taps_hear_the_parties_and_a_whisper_only_when_asked() -> None:
     routes = compute_routes(two_party(), [sup("s", Mode.whisper)], [Tap("rec"), Tap("compliance", True)])
     assert routes.sources_of("rec") == [AGENT, CUSTOMER]
-    assert routes.hears("compliance", "s") and not routes.hears("rec", "s")
+    assert routes.hears(listener="compliance", source="s") and not routes.hears(listener="rec", source="s")
     assert routes.listeners_of("rec") == []
 
 
@@ -138,7 +141,7 @@ def test_routing_values_construct_compare_copy_and_pickle() -> None:
     route = Route(from_leg="a", to="b", gain=0.5, channel=Channel.right)
     assert (route.from_leg, route.to, route.gain, route.channel) == ("a", "b", 0.5, Channel.right)
     assert repr(route) == "Route(from_leg='a', to='b', gain=0.5, channel=Channel.right)"
-    assert Route("a", "b") == Route("a", "b", 1.0, Channel.mono) != route
+    assert Route(from_leg="a", to="b") == Route(from_leg="a", to="b", gain=1.0, channel=Channel.mono) != route
     routes = RouteSet("c1", 3, [route], ["b"], False)
     assert routes.routes == (route,)
     assert routes == pickle.loads(pickle.dumps(routes)) == copy.deepcopy(routes)
@@ -202,5 +205,5 @@ def test_the_table_holds_for_random_calls_sessions_and_taps() -> None:
         assert pairs == sorted(set(pairs)), "sorted by (to, from_leg), no duplicates"
         for listener in ids:
             for source in ids:
-                assert routes.hears(listener, source) == oracle(call, sups, taps, listener, source), (
+                assert routes.hears(listener=listener, source=source) == oracle(call, sups, taps, listener, source), (
                     listener, source, call, sups, taps)

@@ -24,6 +24,7 @@ from callsup import (
     Mode,
     ModeSet,
     Reason,
+    RequestChannel,
     RouteSet,
     ServiceConfig,
     SessionInfo,
@@ -130,7 +131,8 @@ def test_the_call_ends_and_the_last_route_set_says_ended_with_versions_one_by_on
     assert [s.version for s in sets] == list(range(1, len(sets) + 1))
     assert sets[-1].ended and sets[-1].routes == ()
     assert not any(s.ended for s in sets[:-1])
-    assert w.service.routes("c1") is None
+    final = w.service.routes("c1")  # the final set stays answerable after the call ended
+    assert final is not None and final.ended and final == sets[-1]
     assert w.service.sessions_on_call("c1") == []
 
 
@@ -153,7 +155,7 @@ def test_route_observers_get_a_set_only_when_the_routing_changes() -> None:
     assert count() == n + 1
     w.service.set_volume(outcome.session, 2)
     assert count() == n + 2
-    gain = published[-1].find("sup700", "client")
+    gain = published[-1].find(listener="sup700", source="client")
     assert gain is not None and gain.gain == pytest.approx(callsup.volume_gain(2))
     assert published[-1] == w.routes("c1")
 
@@ -197,6 +199,77 @@ def test_dtmf_from_leg_finds_the_legs_session_and_the_exit_key_stops_it() -> Non
     assert [e.source for e in w.events_of(EventKind.ended, a.session)] == [EventSource.dtmf]
 
 
+def test_dtmf_takes_several_digits_in_one_call() -> None:
+    w = Acme(tenant_settings("stratus"))  # *80/*81/*82, # exits
+    w.external_call("c1", "744", "client", "agent744")
+    sid = w.service.dial("sup700", "700", "007744").session
+    done = w.service.dtmf(sid, "*81")
+    assert (done.kind, done.digits) == (DtmfResult.Kind.command, "*81")
+    assert w.info(sid).mode is Mode.whisper
+    assert w.service.dtmf(sid, "*8").kind is DtmfResult.Kind.pending  # the last digit's result
+    assert w.service.dtmf(sid, "2").digits == "*82" and w.info(sid).mode is Mode.barge
+
+    # A bad digit anywhere: nothing is fed ("*8" is not pending, so "0" is no code).
+    with pytest.raises(callsup.InvalidArgumentError, match="'x'") as bad:
+        w.service.dtmf(sid, "*8x")
+    assert bad.value.code is ErrorCode.invalid_argument
+    assert w.service.dtmf(sid, "0").kind is DtmfResult.Kind.unrecognised
+    assert w.info(sid).mode is Mode.barge
+    with pytest.raises(callsup.InvalidArgumentError):
+        w.service.dtmf(sid, "")
+
+    # Digits after the exit key are ignored.
+    left = w.service.dtmf(sid, "#*80")
+    assert left.command.action is DtmfCommand.Action.exit
+    assert w.info(sid).state is SessionState.ended and w.info(sid).mode is Mode.barge
+    with pytest.raises(callsup.Error) as ended:
+        w.service.dtmf(sid, "1")
+    assert ended.value.code is ErrorCode.session_ended
+
+
+def test_routes_of_ended_calls_are_kept_up_to_ended_calls_kept() -> None:
+    w = Acme(config=ServiceConfig(ended_calls_kept=1))
+    for call, ext, leg in (("c1", "744", "s1"), ("c2", "745", "s2")):
+        w.external_call(call, ext, "client" + call, "agent" + ext)
+        assert w.service.dial(leg, "700", "*90" + ext).ok
+    w.registry.end_call("c1")
+    first = w.service.routes("c1")
+    assert first is not None and first.ended and first.routes == ()
+    w.registry.end_call("c2")
+    assert w.service.routes("c1") is None  # only the last ended call is kept
+    last = w.service.routes("c2")
+    assert last is not None and last.ended
+    assert w.service.routes("never") is None
+
+    none_kept = Acme(config=ServiceConfig(ended_calls_kept=0))
+    none_kept.external_call("c1", "744", "client", "agent744")
+    assert none_kept.listen().ok and none_kept.service.routes("c1") is not None
+    none_kept.registry.end_call("c1")
+    assert none_kept.service.routes("c1") is None
+
+
+def test_a_start_request_by_call_alone_supervises_that_calls_agent() -> None:
+    w = Acme()
+    w.external_call("c1", "744", "client", "agent744")
+    outcome = w.service.start(StartRequest(supervisor_leg="sup700", supervisor="700", call="c1"))
+    assert outcome.status is StartOutcome.Status.started, outcome
+    info = w.info(outcome.session)
+    assert (info.target, info.call, info.target_leg) == ("744", "c1", "agent744")
+    assert info.channel is RequestChannel.api
+
+    w.external_call("c2", "746", "client2", "agent746")  # 746 is in no group 700 supervises
+    other = w.service.start(StartRequest(supervisor_leg="s2", supervisor="700", call="c2"))
+    assert other.status is StartOutcome.Status.denied and other.decision.reason is Reason.out_of_scope
+    w.registry.add_call("c3", "acme")
+    w.registry.add_leg("c3", Leg.off_net("lonely", "+15550000", LegState.up))
+    nobody = w.service.start(StartRequest(supervisor_leg="s3", supervisor="700", call="c3"))
+    assert nobody.status is StartOutcome.Status.denied and nobody.decision.reason is Reason.no_call
+    with pytest.raises(callsup.NotFoundError):
+        w.service.start(StartRequest(supervisor_leg="s4", supervisor="700", call="c9"))
+    with pytest.raises(callsup.InvalidArgumentError, match="target extension, a call or any_call"):
+        w.service.start(StartRequest(supervisor_leg="s5", supervisor="700"))
+
+
 def test_next_moves_to_the_targets_other_call_and_stop_ends_once() -> None:
     w = Acme()
     w.external_call("c1", "744", "client", "agent744")
@@ -209,7 +282,7 @@ def test_next_moves_to_the_targets_other_call_and_stop_ends_once() -> None:
     assert w.service.next(outcome.session)
     assert (w.info(outcome.session).call, w.info(outcome.session).target_leg) == ("c2", "agent744b")
     assert len(w.events_of(EventKind.target_changed, outcome.session)) == 1
-    assert w.routes("c2").hears("sup700", "client2")
+    assert w.routes("c2").hears(listener="sup700", source="client2")
     assert w.routes("c1").sources_of("sup700") == []
     assert w.service.stop(outcome.session)
     assert not w.service.stop(outcome.session)
@@ -227,7 +300,7 @@ def test_follow_on_transfer_moves_the_whisper_to_the_new_agent() -> None:
     changed = w.events_of(EventKind.target_changed, outcome.session)
     assert len(changed) == 1 and "agent744" in changed[0].detail
     routes = w.routes("c1")
-    assert routes.hears("agent745", "sup700") and not routes.hears("client", "sup700")
+    assert routes.hears(listener="agent745", source="sup700") and not routes.hears(listener="client", source="sup700")
 
     plain = w.service.dial("sup2", "700", "*90745")
     w.registry.transfer("c1", "agent745", Leg.on_net("agent745b", "745", LegState.up))
@@ -278,7 +351,7 @@ def test_taps_hear_the_parties_and_a_whisper_only_with_hears_whisper() -> None:
     outcome = w.listen()
     w.service.switch_mode(outcome.session, Mode.whisper)
     routes = w.routes("c1")
-    assert not routes.hears("rec", "sup700") and routes.hears("compliance", "sup700")
+    assert not routes.hears(listener="rec", source="sup700") and routes.hears(listener="compliance", source="sup700")
     w.service.remove_tap("c1", "rec")
     assert w.routes("c1").sources_of("rec") == []
     with pytest.raises(callsup.NotFoundError, match="'rec'"):
@@ -296,7 +369,8 @@ def test_whisper_to_the_other_party_with_the_freeswitch_plan() -> None:
     info = w.info(outcome.session)
     assert (info.mode, info.whisper_leg) == (Mode.whisper, "client")
     assert info.options.whisper_to is WhisperTo.other_party
-    assert w.routes("c1").hears("client", "sup700") and not w.routes("c1").hears("agent744", "sup700")
+    routes = w.routes("c1")
+    assert routes.hears(listener="client", source="sup700") and not routes.hears(listener="agent744", source="sup700")
     decision = w.service.switch_mode(outcome.session, Mode.whisper, WhisperTo.target)
     assert decision.allowed
     assert w.info(outcome.session).whisper_leg == "agent744"
@@ -411,8 +485,13 @@ def test_session_options_and_chanspy_letters() -> None:
 
 def test_service_config_keeps_its_values() -> None:
     clock = callsup.ManualClock()
-    config = ServiceConfig(default_plan="stratus", reserved_codes=["*72"], ended_sessions_kept=5, clock=clock)
+    config = ServiceConfig(
+        default_plan="stratus", reserved_codes=["*72"], ended_sessions_kept=5, ended_calls_kept=7, clock=clock
+    )
     assert (config.default_plan, config.reserved_codes, config.ended_sessions_kept) == ("stratus", ("*72",), 5)
+    assert config.ended_calls_kept == 7 and ServiceConfig().ended_calls_kept == 1024
+    config.ended_calls_kept = 0
+    assert config.ended_calls_kept == 0 and "ended_calls_kept=0" in repr(config)
     assert config.clock is clock
     assert config.wall_clock is None
     config.default_options.volume_step = 2
@@ -456,10 +535,12 @@ def test_bad_arguments_raise_errors_naming_the_value() -> None:
     w = Acme()
     w.external_call("c1", "744", "client", "agent744")
     sid = w.listen().session
-    with pytest.raises(ValueError, match="'12'"):
-        w.service.dtmf(sid, "12")
-    with pytest.raises(callsup.InvalidArgumentError, match="'x'"):
+    with pytest.raises(callsup.InvalidArgumentError, match="'x'") as bad_digit:
         w.service.dtmf(sid, "x")
+    assert bad_digit.value.code is ErrorCode.invalid_argument
+    with pytest.raises(callsup.InvalidArgumentError, match="'12'") as two_digits:
+        w.service.dtmf_from_leg("sup700", "12")  # one digit per call from a leg
+    assert two_digits.value.code is ErrorCode.invalid_argument
     with pytest.raises(callsup.InvalidArgumentError, match="'5'"):
         w.service.set_volume(sid, 5)
     with pytest.raises(callsup.NotFoundError) as unknown:
@@ -521,5 +602,6 @@ def test_a_pbx_leg_reusing_a_supervisor_leg_id_is_counted_as_a_route_conflict() 
     w.registry.add_leg("c1", Leg.on_net("sup700", "745", LegState.up))  # the PBX reuses the id
     assert w.service.route_conflicts >= 1
     routes = w.routes("c1")
-    assert routes.hears("sup700", "client") and routes.hears("client", "sup700")  # now a party
+    assert routes.hears(listener="sup700", source="client")
+    assert routes.hears(listener="client", source="sup700")  # now a party
     assert w.info(outcome.session).state is SessionState.active

@@ -55,15 +55,16 @@ def test_seed_a_hunt_group_supervisor_listens_whispers_barges_until_the_client_h
     assert w.info(sid).mode is Mode.listen
     assert w.info(sid).target_leg == "agent744"
     routes = w.routes("c1")
-    assert routes.hears("sup700", "client") and routes.hears("sup700", "agent744")
-    assert not routes.hears("agent744", "sup700") and not routes.hears("client", "sup700")
+    assert routes.hears(listener="sup700", source="client") and routes.hears(listener="sup700", source="agent744")
+    assert not routes.hears(listener="agent744", source="sup700")
+    assert not routes.hears(listener="client", source="sup700")
 
     w.service.dtmf(sid, "1")
     assert w.info(sid).mode is Mode.whisper
     routes = w.routes("c1")
-    assert routes.hears("agent744", "sup700")
-    assert not routes.hears("client", "sup700")
-    assert routes.hears("sup700", "client")
+    assert routes.hears(listener="agent744", source="sup700")
+    assert not routes.hears(listener="client", source="sup700")
+    assert routes.hears(listener="sup700", source="client")
 
     w.service.dtmf(sid, "2")
     assert w.info(sid).mode is Mode.barge
@@ -72,7 +73,7 @@ def test_seed_a_hunt_group_supervisor_listens_whispers_barges_until_the_client_h
     for listener in parties:
         for source in parties:
             if listener != source:
-                assert routes.hears(listener, source), f"{listener} <- {source}"
+                assert routes.hears(listener=listener, source=source), f"{listener} <- {source}"
 
     w.registry.remove_leg("client")
     assert w.info(sid).state is SessionState.ended
@@ -156,7 +157,7 @@ def test_seed_c_stratus_codes_and_whisper_refused_between_two_on_net_parties() -
     assert len(denied) == 1
     assert denied[0].reason is Reason.whisper_topology
     assert denied[0].session == internal.session
-    assert not w.routes("c2").hears("leg101", "sup2")
+    assert not w.routes("c2").hears(listener="leg101", source="sup2")
 
 
 def test_seed_d_tronic_spy_all_cycles_over_calls_but_private_ones() -> None:
@@ -238,8 +239,29 @@ def test_seed_e_chanspy_e_exits_when_the_target_hangs_up(star91: World) -> None:
     assert star91.info(outcome.session).end_reason is EndReason.target_left
 
 
-def test_seed_e_without_e_the_session_waits_for_the_agents_next_call(star91: World) -> None:
-    options = parse_chanspy_options("Ssb").options
+def test_seed_e_s_without_e_stops_when_the_target_has_no_other_call(star91: World) -> None:
+    # *91102 with Ssb: the target's call ends and it has no other call, so the session stops.
+    outcome = star91.service.dial("s1", "701", "*91744", parse_chanspy_options("Ssb").options)
+    assert outcome.ok
+    star91.registry.end_call("c1")
+    info = star91.info(outcome.session)
+    assert (info.state, info.end_reason) == (SessionState.ended, EndReason.no_calls_left)
+    star91.external_call("c9", "744", "client9", "agent744b")  # too late: it stopped
+    assert star91.info(outcome.session).state is SessionState.ended
+
+
+def test_seed_e_s_without_e_moves_to_the_targets_other_call(star91: World) -> None:
+    star91.external_call("c8", "744", "client8", "agent744c")
+    outcome = star91.service.dial("s1", "701", "*91744", parse_chanspy_options("Ssb").options)
+    assert outcome.ok and star91.info(outcome.session).call == "c1"
+    star91.registry.end_call("c1")
+    info = star91.info(outcome.session)
+    assert (info.state, info.call) == (SessionState.active, "c8")
+    assert len(star91.events_of(EventKind.target_changed, outcome.session)) == 1
+
+
+def test_seed_e_neither_e_nor_s_the_session_waits_for_the_agents_next_call(star91: World) -> None:
+    options = parse_chanspy_options("sb").options
     outcome = star91.service.dial("s1", "701", "*91744", options)
     assert outcome.ok
     star91.registry.remove_leg("agent744")

@@ -1,0 +1,6 @@
+from callsup._core import ExtensionProfile
+
+def administrator(profile: ExtensionProfile) -> None: ...
+def monitor_any_call(profile: ExtensionProfile, on: bool = True) -> None: ...
+
+__all__ = ["administrator", "monitor_any_call"]

@@ -1,0 +1,6 @@
+from callsup._core import ExtensionProfile
+
+def can_call_spy(profile: ExtensionProfile, on: bool = True) -> None: ...
+def call_spy_privacy(profile: ExtensionProfile, on: bool = True) -> None: ...
+
+__all__ = ["call_spy_privacy", "can_call_spy"]
