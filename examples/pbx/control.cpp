@@ -44,6 +44,22 @@ void Control::post(std::function<void()> work) {
   });
 }
 
+void Control::serve_admin() {
+  if (!config_.admin_listen) return;
+  // Bound here, served by the control thread (the acceptor is only touched there afterwards).
+  std::promise<void> bound;
+  auto done = bound.get_future();
+  boost::asio::post(io_, [this, &bound] {
+    try {
+      admin_ = std::make_unique<AdminServer>(io_, *config_.admin_listen, counters_);
+      bound.set_value();
+    } catch (...) {
+      bound.set_exception(std::current_exception());
+    }
+  });
+  done.get();
+}
+
 void Control::drain() {
   if (!thread_.joinable()) return;
   std::promise<void> done;
@@ -54,6 +70,9 @@ void Control::drain() {
 
 void Control::stop() {
   if (!thread_.joinable()) return;
+  boost::asio::post(io_, [this] {
+    if (admin_) admin_->close();
+  });
   drain();
   engine_->stop();
   work_.reset();

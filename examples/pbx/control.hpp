@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "admin_server.hpp"
 #include "callsup/media/media_engine.hpp"
 #include "callsup/model/call_registry.hpp"
 #include "callsup/model/directory.hpp"
@@ -42,6 +43,8 @@ class Control {
   CallRegistry& registry() { return registry_; }
   SupervisionService& service() { return *service_; }
   MediaEngine& engine() { return *engine_; }
+  /// Starts the admin endpoint (config.admin_listen) on this io_context. Throws when it cannot bind.
+  void serve_admin();
 
  private:
   const PbxConfig& config_;
@@ -52,6 +55,7 @@ class Control {
   std::unique_ptr<MediaEngine> engine_;
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  std::unique_ptr<AdminServer> admin_;
   std::thread thread_;
 };
 

@@ -74,6 +74,7 @@ int run_pbx(const PbxConfig& config) {
   LibreOutput libre_output(counters);
   libre_output.start();
   Control control(config, counters);
+  control.serve_admin();
   SipThread thread;
   std::unique_ptr<SipStack> stack;
   log_registry_changes(control.registry());
@@ -81,10 +82,13 @@ int run_pbx(const PbxConfig& config) {
   watch_events(config, control, thread, stack, takeovers);
   thread.start([&] { stack = std::make_unique<SipStack>(config, counters, control, thread, takeovers); },
                [&] { stack.reset(); });
-  log_line("pbx", "ready: SIP udp+tcp " + config.sip_listen.to_string() + ", RTP " + config.rtp_address +
-                      ":" + std::to_string(config.rtp_port_min) + "-" + std::to_string(config.rtp_port_max) +
-                      ", " + std::to_string(config.accounts.size()) + " accounts" +
-                      (config.trunk ? ", trunk " + config.trunk->address.to_string() : std::string()));
+  log_line("pbx",
+           "ready: SIP udp+tcp " + config.sip_listen.to_string() + ", RTP " + config.rtp_address + ":" +
+               std::to_string(config.rtp_port_min) + "-" + std::to_string(config.rtp_port_max) + ", " +
+               std::to_string(config.accounts.size()) + " accounts" +
+               (config.trunk ? ", trunk " + config.trunk->address.to_string() : std::string()) +
+               (config.admin_listen ? ", admin http://" + config.admin_listen->to_string() + "/counters"
+                                    : std::string()));
   for (;;) {
     int signal = 0;
     if (sigwait(&signals, &signal) != 0) continue;
