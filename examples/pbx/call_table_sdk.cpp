@@ -88,35 +88,40 @@ void CallTable::report_dial(Call& call) {
   // The supervisor's phone is a leg of a call of its own until the session routes it elsewhere.
   const Leg supervisor = registry_leg(*call.caller, LegState::up);
   const EndpointConfig endpoint = call.caller->sdp->endpoint();
-  control_.post([this, id = call.id, tenant = call.tenant, dialled = call.dialled, supervisor, endpoint] {
-    auto& registry = control_.registry();
+  // Runs on the control thread, maybe after this table is gone (shutdown): it touches only Control and
+  // SipThread, which outlive it; `self` is used on the SIP thread alone, where posts stop with the table.
+  control_.post([&control = control_, &thread = thread_, self = this, id = call.id, tenant = call.tenant,
+                 dialled = call.dialled, supervisor, endpoint] {
+    auto& registry = control.registry();
     registry.add_call(id, tenant);
     registry.add_leg(id, supervisor);
-    add_endpoint(control_, id, supervisor.id, endpoint);
+    add_endpoint(control, id, supervisor.id, endpoint);
     StartOutcome outcome;
     std::string error;
     try {
-      outcome = control_.service().dial(supervisor.id, supervisor.extension, dialled);
+      outcome = control.service().dial(supervisor.id, supervisor.extension, dialled);
     } catch (const Error& e) {
       error = e.what();  // a malformed code ("*90abc")
     }
     if (outcome.ok()) {
       const bool started = outcome.status == StartOutcome::Status::started;
-      thread_.post([this, id, started] { supervision_answered(id, started, {}); });
+      thread.post([self, id, started] { self->supervision_answered(id, started, {}); });
       return;
     }
     registry.end_call(id);
-    control_.engine().remove_endpoint(supervisor.id);
+    control.engine().remove_endpoint(supervisor.id);
     if (!error.empty()) {
       log_line("supervision", id + ": " + quoted(dialled) + ": " + error);
-      thread_.post([this, id] { supervision_refused(id, 484, "Address Incomplete (bad feature code)"); });
+      thread.post(
+          [self, id] { self->supervision_refused(id, 484, "Address Incomplete (bad feature code)"); });
     } else if (outcome.status == StartOutcome::Status::denied) {
-      thread_.post(
-          [this, id, phrase = denial_phrase(outcome.decision)] { supervision_refused(id, 403, phrase); });
+      thread.post([self, id, phrase = denial_phrase(outcome.decision)] {
+        self->supervision_refused(id, 403, phrase);
+      });
     } else {
-      thread_.post([this, id] {
-        if (Call* found = find(id)) found->in_registry = false;
-        supervision_not_ours(id);
+      thread.post([self, id] {
+        if (Call* found = self->find(id)) found->in_registry = false;
+        self->supervision_not_ours(id);
       });
     }
   });
@@ -131,15 +136,16 @@ void CallTable::report_dtmf(const SipLeg& leg, char digit) {
 }
 
 void CallTable::report_party_left(const Call& call, const std::string& gone_leg, const std::string& why) {
-  control_.post([this, id = call.id, gone_leg, why] {
-    auto& registry = control_.registry();
+  control_.post([&control = control_, &thread = thread_, &takeovers = takeovers_, self = this, id = call.id,
+                 gone_leg, why] {
+    auto& registry = control.registry();
     // The SDK may ask for a takeover while it hears of this (action_requested, see pbx.cpp).
     if (registry.find_call_of_leg(gone_leg)) registry.remove_leg(gone_leg);
-    remove_endpoint_logged(control_, gone_leg);
-    const auto takeover = takeovers_.take(id);
+    remove_endpoint_logged(control, gone_leg);
+    const auto takeover = takeovers.take(id);
     const auto from = takeover ? registry.find_call_of_leg(takeover->supervisor_leg) : nullptr;
     if (!takeover || !from || !registry.find_call(id)) {
-      thread_.post([this, id, why] { end_by_sdk(id, why); });
+      thread.post([self, id, why] { self->end_by_sdk(id, why); });
       return;
     }
     // The supervisor's phone replaces the agent: its leg leaves the call it dialled from (leg ids
@@ -147,8 +153,9 @@ void CallTable::report_party_left(const Call& call, const std::string& gone_leg,
     registry.remove_leg(takeover->supervisor_leg);
     registry.end_call(from->id);
     registry.add_leg(id, Leg::on_net(takeover->supervisor_leg, takeover->supervisor, LegState::up));
-    thread_.post(
-        [this, id, from = from->id, leg = takeover->supervisor_leg] { adopt_supervisor(id, from, leg); });
+    thread.post([self, id, from = from->id, leg = takeover->supervisor_leg] {
+      self->adopt_supervisor(id, from, leg);
+    });
   });
 }
 

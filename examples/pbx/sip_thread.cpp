@@ -54,10 +54,16 @@ void SipThread::run(std::promise<void>& ready) {
     ready.set_exception(std::current_exception());
     return;
   }
-  running_ = true;
+  {
+    std::lock_guard lock(mutex_);
+    running_ = true;
+  }
   ready.set_value();
   (void)re_main(nullptr);
-  running_ = false;
+  {
+    std::lock_guard lock(mutex_);
+    running_ = false;
+  }
   teardown_();
   queue_ = static_cast<struct mqueue*>(mem_deref(queue_));
   libre_close();
@@ -79,14 +85,18 @@ void SipThread::on_message(int id, void* data, void* arg) {
 }
 
 void SipThread::post(std::function<void()> work) {
-  if (!running_) return;
-  auto* item = new std::function<void()>(std::move(work));
-  if (mqueue_push(queue_, work_message, item) != 0) delete item;
+  auto item = std::make_unique<std::function<void()>>(std::move(work));
+  std::lock_guard lock(mutex_);
+  if (!running_) return;  // the loop is over: the work is dropped here, not leaked in the queue
+  if (mqueue_push(queue_, work_message, item.get()) == 0) item.release();
 }
 
 void SipThread::stop() {
   if (!thread_.joinable()) return;
-  if (running_) (void)mqueue_push(queue_, stop_message, nullptr);
+  {
+    std::lock_guard lock(mutex_);
+    if (running_) (void)mqueue_push(queue_, stop_message, nullptr);
+  }
   thread_.join();
 }
 

@@ -1,9 +1,9 @@
 // callsup-pbx: the SIP thread: libre's re_main loop, which owns every libre object.
 #pragma once
 
-#include <atomic>
 #include <functional>
 #include <future>
+#include <mutex>
 #include <thread>
 
 struct mqueue;
@@ -35,7 +35,8 @@ class SipThread {
   std::function<void()> setup_, teardown_;
   std::thread thread_;
   struct mqueue* queue_ = nullptr;
-  std::atomic<bool> running_{false};
+  std::mutex mutex_;  ///< posts against the loop's end: none reaches a queue being freed
+  bool running_ = false;
 };
 
 }  // namespace callsup::pbx
