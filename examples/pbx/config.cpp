@@ -30,7 +30,12 @@ void read_sip(ObjectReader& sip, PbxConfig& config) {
 }
 
 void read_rtp(ObjectReader& rtp, PbxConfig& config) {
-  if (auto address = rtp.string("address", true)) config.rtp_address = *address;
+  if (auto address = rtp.string("address", true)) {
+    if (is_ip_address(*address))
+      config.rtp_address = *address;
+    else
+      rtp.problem("address", quoted(*address) + " is not an IP address");
+  }
   const auto min = rtp.integer("port_min", 1024, 65534);
   const auto max = rtp.integer("port_max", 1025, 65535);
   if (min) config.rtp_port_min = static_cast<std::uint16_t>(*min);

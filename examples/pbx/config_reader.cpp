@@ -1,6 +1,8 @@
 // callsup-pbx: typed reads from the configuration's JSON objects.
 #include "config_reader.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <charconv>
 
@@ -107,8 +109,18 @@ std::optional<SocketAddress> ObjectReader::address(const std::string& key, bool 
   const auto text = string(key, required);
   if (!text) return std::nullopt;
   auto parsed = parse_host_port(*text);
-  if (!parsed) problem(key, quoted(*text) + " is not host:port (\"127.0.0.1:5060\", \"[::1]:5060\")");
+  if (!parsed) {
+    problem(key, quoted(*text) + " is not host:port (\"127.0.0.1:5060\", \"[::1]:5060\")");
+  } else if (!is_ip_address(parsed->ip)) {
+    problem(key, quoted(*text) + ": the host must be an IP address (the PBX resolves no names)");
+    parsed.reset();
+  }
   return parsed;
+}
+
+bool is_ip_address(const std::string& text) {
+  in6_addr scratch{};
+  return inet_pton(AF_INET, text.c_str(), &scratch) == 1 || inet_pton(AF_INET6, text.c_str(), &scratch) == 1;
 }
 
 std::optional<std::string> ObjectReader::choice(const std::string& key,

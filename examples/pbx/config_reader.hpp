@@ -25,7 +25,7 @@ class ObjectReader {
 
   std::optional<std::string> string(const std::string& key, bool required);
   std::optional<std::uint64_t> integer(const std::string& key, std::uint64_t min, std::uint64_t max);
-  /// "host:port" (IPv4 or [IPv6]), port 1..65535.
+  /// "ip:port" (IPv4 or [IPv6]), port 1..65535.
   std::optional<SocketAddress> address(const std::string& key, bool required);
   /// One of `choices`.
   std::optional<std::string> choice(const std::string& key, std::initializer_list<const char*> choices);
@@ -40,6 +40,9 @@ class ObjectReader {
   std::vector<std::string> known_;
   bool valid_ = true;
 };
+
+/// True for an IPv4 or IPv6 address literal ("127.0.0.1", "::1").
+bool is_ip_address(const std::string& text);
 
 /// Parses "127.0.0.1:5060" / "[::1]:5060"; nullopt when malformed.
 std::optional<SocketAddress> parse_host_port(const std::string& text);

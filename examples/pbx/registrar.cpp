@@ -42,6 +42,7 @@ std::optional<std::vector<ContactEntry>> contacts_of(const sip_msg* msg) {
     }
     sip_addr addr{};
     if (sip_addr_decode(&addr, &h->val) != 0) return std::nullopt;
+    if (addr.uri.af != AF_INET && addr.uri.af != AF_INET6) return std::nullopt;  // a name: we resolve none
     entry.uri = to_string(addr.auri);
     pl expires{};
     if (msg_param_decode(&addr.params, "expires", &expires) == 0) {
@@ -65,7 +66,7 @@ std::vector<Binding> Registrar::contacts(const std::string& extension) {
 
 std::pair<int, std::string> Registrar::update(const std::string& extension, const sip_msg* msg) {
   const auto entries = contacts_of(msg);
-  if (!entries) return {400, "Bad Contact"};
+  if (!entries) return {400, "Bad Contact (an IP address is required)"};
   std::optional<std::uint32_t> header_expires;
   if (msg->expires.p) {
     header_expires = parse_seconds(msg->expires);

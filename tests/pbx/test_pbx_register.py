@@ -3,6 +3,11 @@ security event), unknown extensions."""
 
 from __future__ import annotations
 
+import hashlib
+import re
+import socket
+import uuid
+
 from pbx_process import PASSWORDS, PbxProcess, free_port_block
 from sipp_runner import Sipp
 
@@ -40,3 +45,50 @@ def test_register_for_an_unknown_extension_is_challenged_then_refused(pbx: PbxPr
     assert result.returncode == 0, result.describe()
     pbx.wait_log(r"security: REGISTER 999 from 127\.0\.0\.1:\d+: bad credentials, 403")
     assert pbx.counters()["auth_failures"] == 1
+
+
+def register_raw(port: int, contact: str, password: str, extension: str = "744") -> str:
+    """REGISTER over UDP from Python with our own digest answer (RFC 2617, no qop); returns the
+    status line of the answer to the authenticated request."""
+    def md5(text: str) -> str:
+        return hashlib.md5(text.encode()).hexdigest()
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        s.settimeout(2)
+        local = s.getsockname()[1]
+        call_id = uuid.uuid4().hex
+        uri = f"sip:127.0.0.1:{port}"
+
+        def request(cseq: int, extra: str = "") -> str:
+            text = (
+                f"REGISTER {uri} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{local};branch=z9hG4bK{uuid.uuid4().hex[:12]}\r\n"
+                f"From: <sip:{extension}@127.0.0.1>;tag=raw\r\nTo: <sip:{extension}@127.0.0.1>\r\n"
+                f"Call-ID: {call_id}\r\nCSeq: {cseq} REGISTER\r\nContact: <{contact}>\r\nExpires: 300\r\n"
+                f"{extra}Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
+            )
+            s.sendto(text.encode(), ("127.0.0.1", port))
+            return s.recv(65535).decode()
+
+        challenge = request(1)
+        assert challenge.startswith("SIP/2.0 401"), challenge
+        match = re.search(r'realm="([^"]+)", nonce="([^"]+)"', challenge)
+        assert match, challenge
+        realm, nonce = match.groups()
+        response = md5(f"{md5(f'{extension}:{realm}:{password}')}:{nonce}:{md5(f'REGISTER:{uri}')}")
+        authorization = (
+            f'Authorization: Digest username="{extension}", realm="{realm}", nonce="{nonce}", uri="{uri}", '
+            f'response="{response}", algorithm=MD5\r\n'
+        )
+        return request(2, authorization).split("\r\n", 1)[0]
+
+
+def test_an_independent_digest_implementation_registers(pbx: PbxProcess) -> None:
+    assert register_raw(pbx.sip_port, "sip:744@127.0.0.1:5999", PASSWORDS["744"]) == "SIP/2.0 200 OK"
+    assert register_raw(pbx.sip_port, "sip:744@127.0.0.1:5999", "wrong").startswith("SIP/2.0 403")
+
+
+def test_a_contact_with_a_host_name_is_refused(pbx: PbxProcess) -> None:
+    status = register_raw(pbx.sip_port, "sip:744@phone.example:5060", PASSWORDS["744"])
+    assert status == "SIP/2.0 400 Bad Contact (an IP address is required)"
+    assert pbx.counters()["registers_ok"] == 0
