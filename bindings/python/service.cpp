@@ -17,13 +17,6 @@ namespace {
 
 using namespace pybind11::literals;
 
-char one_digit(const std::string& digit) {
-  if (digit.size() != 1)
-    throw Error(errc::invalid_argument,
-                "a DTMF digit is one character (0-9 * # A-D), got " + python::repr(py::str(digit)));
-  return digit[0];
-}
-
 void bind_service_calls(py::class_<ServiceHandle, py::smart_holder>& cls) {
   cls.def(
          "add_plan",
@@ -75,14 +68,14 @@ void bind_service_calls(py::class_<ServiceHandle, py::smart_holder>& cls) {
           "0-9 * # A-D (then no digit is fed), or for ''.")
       .def(
           "dtmf_from_leg",
-          [](const ServiceHandle& h, const LegId& leg, const std::string& digit) {
-            const char d = one_digit(digit);
+          [](const ServiceHandle& h, const LegId& leg, const std::string& digits) {
             return with_service(h, "dtmf_from_leg",
-                                [&](SupervisionService& s) { return s.dtmf_from_leg(leg, d); });
+                                [&](SupervisionService& s) { return s.dtmf_from_leg(leg, digits); });
           },
-          "leg"_a, "digit"_a,
-          "A digit from a leg, routed to the session that leg supervises; None when it supervises\n"
-          "nothing (the PBX handles the digit itself). One digit: InvalidArgumentError otherwise.")
+          "leg"_a, "digits"_a,
+          "Digits from a leg (one, or several in a row as a SIP INFO may carry), routed to the\n"
+          "session that leg supervises, as dtmf(); None when it supervises nothing (the PBX handles\n"
+          "the digits itself). InvalidArgumentError naming a digit that is not 0-9 * # A-D.")
       .def(
           "poll",
           [](const ServiceHandle& h) {

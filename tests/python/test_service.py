@@ -192,6 +192,9 @@ def test_dtmf_from_leg_finds_the_legs_session_and_the_exit_key_stops_it() -> Non
     assert w.info(a.session).mode is Mode.listen
     assert w.service.dtmf_from_leg("agent744", "1") is None
     assert w.service.dtmf_from_leg("nobody", "1") is None
+    several = w.service.dtmf_from_leg("supB", "01")  # a SIP INFO may carry several digits
+    assert several is not None and several.command.mode is Mode.whisper
+    assert w.info(b.session).mode is Mode.whisper
 
     exit_key = w.service.dtmf(a.session, "#")
     assert exit_key.command.action is DtmfCommand.Action.exit
@@ -538,9 +541,10 @@ def test_bad_arguments_raise_errors_naming_the_value() -> None:
     with pytest.raises(callsup.InvalidArgumentError, match="'x'") as bad_digit:
         w.service.dtmf(sid, "x")
     assert bad_digit.value.code is ErrorCode.invalid_argument
-    with pytest.raises(callsup.InvalidArgumentError, match="'12'") as two_digits:
-        w.service.dtmf_from_leg("sup700", "12")  # one digit per call from a leg
-    assert two_digits.value.code is ErrorCode.invalid_argument
+    with pytest.raises(callsup.InvalidArgumentError, match="'z'") as bad_leg_digit:
+        w.service.dtmf_from_leg("sup700", "1z")
+    assert bad_leg_digit.value.code is ErrorCode.invalid_argument
+    assert w.service.session(sid).mode is Mode.listen  # nothing of "1z" was fed
     with pytest.raises(callsup.InvalidArgumentError, match="'5'"):
         w.service.set_volume(sid, 5)
     with pytest.raises(callsup.NotFoundError) as unknown:

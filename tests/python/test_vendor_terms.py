@@ -405,11 +405,6 @@ def test_bad_vendor_terms_in_json_name_their_path(change: object, needle: str) -
     assert directory.extension_count == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="C++ applies a record's terms in the order read, and JSON objects are read with sorted keys: "
-    "DISABLE_SPY (read as may_not_monitor) comes before SPY_PERMISSION, which gives the right back",
-)
 def test_disable_spy_read_as_may_not_monitor_overrules_spy_permission_in_json() -> None:
     directory = Directory()
     terms = {"SPY_PERMISSION": "listen", "DISABLE_SPY": True, "disable_spy_means": "may_not_monitor"}

@@ -157,6 +157,19 @@ TEST_CASE("dialplan presets: asterisk_chanspy table") {
   check_dial(plan, "5551001", Mode::listen, "1001");
   check_any(plan, "555", Mode::listen);
   check_chanspy_keys(plan);
+  // Sessions default to ChanSpy() without options.
+  CHECK(plan.session_defaults.exit_on_target_hangup == false);
+  CHECK(plan.session_defaults.stop_when_none_left == false);
+  CHECK(plan.session_defaults.announce == true);
+}
+
+TEST_CASE("dialplan presets: session defaults only where the vendor differs from callsup's") {
+  CHECK(tronic_plan().session_defaults.exit_on_target_hangup == false);
+  CHECK_FALSE(tronic_plan().session_defaults.stop_when_none_left.has_value());
+  for (const auto& name : {"portaswitch", "star91", "stratus", "freeswitch_eavesdrop"}) {
+    CAPTURE(name);
+    CHECK(preset(name).session_defaults.empty());
+  }
 }
 
 TEST_CASE("dialplan presets: freeswitch_eavesdrop table") {

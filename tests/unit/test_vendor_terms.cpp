@@ -94,6 +94,22 @@ TEST_CASE(
   }
 }
 
+TEST_CASE("vendor asterisk ChanSpy: 555 + ext without options keeps waiting for the target's next call") {
+  World w(tenant_settings("asterisk_chanspy"));
+  w.directory.add_extension(plain("744"));
+  ExtensionProfile user = plain("700");
+  vendor::asterisk_spy::spy_permission(user, "barge");
+  w.directory.add_extension(user);
+  w.external_call("c1", "744", "client", "agent744");
+  const StartOutcome out = w.service->dial("s1", "700", "555744");
+  REQUIRE(out.ok());
+  CHECK(w.info(out.session).options.announce);
+  w.registry.end_call("c1");
+  CHECK(w.info(out.session).state == SessionState::armed);
+  w.external_call("c2", "744", "client2", "agent744b");
+  CHECK(w.info(out.session).call == "c2");
+}
+
 TEST_CASE("vendor asterisk_spy: SPY_PERMISSION=listen alone lets a user listen to anyone, and no more") {
   World w(tenant_settings("star91"));
   w.directory.add_extension(plain("744"));
@@ -299,12 +315,24 @@ TEST_CASE("vendor terms: the table names each term once, and apply_*_terms appli
   CHECK(seen.size() == vendor::terms().size());
 
   ExtensionProfile by_name = plain("700");
+  // Whatever order a record lists them in (JSON objects have none), DISABLE_SPY read as
+  // 'may not monitor' overrules SPY_PERMISSION.
   vendor::apply_extension_terms(
       by_name, "asterisk_spy",
-      {{"SPY_PERMISSION", "whisper"}, {"DISABLE_SPY", "yes"}, {"disable_spy_means", "may_not_monitor"}});
-  CHECK_FALSE(by_name.can_supervise);  // DISABLE_SPY read as 'may not monitor', after SPY_PERMISSION
+      {{"DISABLE_SPY", "yes"}, {"disable_spy_means", "may_not_monitor"}, {"SPY_PERMISSION", "whisper"}});
+  CHECK_FALSE(by_name.can_supervise);
   CHECK(by_name.granted_modes == ModeSet::up_to(Mode::whisper));
   CHECK_FALSE(by_name.privacy);
+  ExtensionProfile admin = plain("790");
+  vendor::apply_extension_terms(admin, "lead_center", {{"role", "admin"}, {"monitor_any_call", "yes"}});
+  CHECK(admin.has_role(Role::tenant_admin));
+  CHECK(admin.channels == ChannelSet::all());  // the admin's web access is not narrowed
+
+  // All or nothing: a bad term leaves the profile as it was.
+  ExtensionProfile untouched = plain("701");
+  CHECK_THROWS_AS(
+      vendor::apply_extension_terms(untouched, "tronic", {{"can_call_spy", "yes"}, {"bogus", "1"}}), Error);
+  CHECK_FALSE(untouched.can_supervise);
 
   CHECK_THROWS_WITH_AS(vendor::apply_extension_terms(by_name, "tronic", {{"can_call_spi", "yes"}}),
                        doctest::Contains("'can_call_spi'"), Error);

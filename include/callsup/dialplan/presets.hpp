@@ -80,7 +80,8 @@ inline FeatureCodePlan tronic_plan() {
 }
 
 /// Asterisk ChanSpy (the classic extensions.conf example): 555 + ext, bare 555 spies on
-/// any channel; DTMF 4 listen, 5 whisper, 6 barge, * next channel, # exits.
+/// any channel; DTMF 4 listen, 5 whisper, 6 barge, * next channel, # exits. Sessions
+/// default to ChanSpy without options: no E, no S, announce.
 inline FeatureCodePlan asterisk_chanspy_plan() {
   using namespace detail::dialplan;
   FeatureCodePlan plan;
@@ -89,6 +90,11 @@ inline FeatureCodePlan asterisk_chanspy_plan() {
   plan.spy_any_code = "555";
   plan.spy_any_mode = Mode::listen;
   plan.dtmf_codes = detail::dialplan::chanspy_keys();
+  // ChanSpy() with no options: keeps spying (no E), waits for channels (no S), beeps and
+  // says the channel's name (no q).
+  plan.session_defaults.exit_on_target_hangup = false;
+  plan.session_defaults.stop_when_none_left = false;
+  plan.session_defaults.announce = true;
   return plan;
 }
 

@@ -147,6 +147,10 @@ class SupervisionService {
   /// A digit from a leg: routed to the session the leg supervises; nullopt when the
   /// leg supervises nothing (the PBX handles the digit itself).
   std::optional<DtmfResult> dtmf_from_leg(const LegId& leg, char digit) {
+    return dtmf_from_leg(leg, std::string_view(&digit, 1));
+  }
+  /// Digits from a leg in a row (a SIP INFO may carry several), as dtmf(id, digits).
+  std::optional<DtmfResult> dtmf_from_leg(const LegId& leg, std::string_view digits) {
     SessionId id = 0;
     {
       std::lock_guard lock(mutex_);
@@ -154,7 +158,7 @@ class SupervisionService {
       if (it == by_supervisor_leg_.end()) return std::nullopt;
       id = it->second;
     }
-    return dtmf(id, digit);
+    return dtmf(id, digits);
   }
   /// Expires DTMF digits pending past the plan's inter-digit timeout. Returns how
   /// many sessions dropped pending digits.

@@ -2,6 +2,7 @@
 // can say "asterisk_spy: SPY_PERMISSION=listen" and get what the vendor's PBX does.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,7 +26,9 @@ struct TermInfo {
   std::string_view setting;  ///< what it sets in callsup
 };
 
-/// The table, in vendor order.
+/// The table, in vendor order; within a vendor, the order terms are applied in (whatever
+/// order a record lists them): DISABLE_SPY after SPY_PERMISSION, Lead Center's admin role
+/// after "monitor any call".
 inline const std::vector<TermInfo>& terms() {
   static const std::vector<TermInfo> table{
       {"tronic", "extension", "can_call_spy", "yes/no",
@@ -46,9 +49,9 @@ inline const std::vector<TermInfo>& terms() {
        "can_supervise, granted_modes = all, roles, scope, channels (basic_user: phone only)"},
       {"stratus", "tenant", "speak_with_caller", "agent/caller",
        "session_defaults.whisper_to (target / other_party)"},
-      {"lead_center", "extension", "role", "admin/agent", "admin: tenant_admin, all modes; agent: nothing"},
       {"lead_center", "extension", "monitor_any_call", "yes/no",
        "can_supervise, granted_modes = all, scope = tenant, channels = phone"},
+      {"lead_center", "extension", "role", "admin/agent", "admin: tenant_admin, all modes; agent: nothing"},
   };
   return table;
 }
@@ -70,6 +73,23 @@ namespace detail {
                                  : " (expected one of " + known + ")"));
 }
 
+// The values in the table's order for `vendor`; terms the table does not know last, in
+// their own order (they are refused when applied).
+inline TermValues in_table_order(std::string_view vendor, std::string_view record, const TermValues& values) {
+  auto rank = [&](const std::string& term) {
+    std::size_t index = 0;
+    for (const TermInfo& info : terms()) {
+      if (info.vendor == vendor && info.record == record && info.term == term) return index;
+      ++index;
+    }
+    return index;
+  };
+  TermValues sorted = values;
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [&](const auto& a, const auto& b) { return rank(a.first) < rank(b.first); });
+  return sorted;
+}
+
 inline std::string value_of(const TermValues& values, std::string_view term, std::string fallback) {
   for (const auto& [key, value] : values)
     if (key == term) return value;
@@ -78,14 +98,16 @@ inline std::string value_of(const TermValues& values, std::string_view term, std
 
 }  // namespace detail
 
-/// Applies a vendor's extension terms to `profile`. Throws Error(invalid_argument) naming
-/// an unknown vendor, term or value.
-inline void apply_extension_terms(ExtensionProfile& profile, std::string_view vendor,
+/// Applies a vendor's extension terms to `target`, in the table's order, all or nothing:
+/// throws Error(invalid_argument) naming an unknown vendor, term or value, and then
+/// `target` is as it was.
+inline void apply_extension_terms(ExtensionProfile& target, std::string_view vendor,
                                   const TermValues& values) {
+  ExtensionProfile profile = target;
   using detail::unknown_term;
   const auto disable_spy_reading = asterisk_spy::parse_disable_spy_reading(
       detail::value_of(values, "disable_spy_means", "cannot_be_monitored"));
-  for (const auto& [term, value] : values) {
+  for (const auto& [term, value] : detail::in_table_order(vendor, "extension", values)) {
     if (vendor == "tronic") {
       if (term == "can_call_spy") {
         tronic::can_call_spy(profile, parse_switch(term, value));
@@ -122,11 +144,13 @@ inline void apply_extension_terms(ExtensionProfile& profile, std::string_view ve
       unknown_term(vendor, "extension", term);
     }
   }
+  target = std::move(profile);
 }
 
-/// Applies a vendor's tenant terms.
-inline void apply_tenant_terms(TenantSettings& tenant, std::string_view vendor, const TermValues& values) {
-  for (const auto& [term, value] : values) {
+/// Applies a vendor's tenant terms, all or nothing.
+inline void apply_tenant_terms(TenantSettings& target, std::string_view vendor, const TermValues& values) {
+  TenantSettings tenant = target;
+  for (const auto& [term, value] : detail::in_table_order(vendor, "tenant", values)) {
     if (vendor == "portaswitch" && term == "call_supervision") {
       portaswitch::call_supervision(tenant, parse_switch(term, value));
     } else if (vendor == "stratus" && term == "speak_with_caller") {
@@ -135,18 +159,21 @@ inline void apply_tenant_terms(TenantSettings& tenant, std::string_view vendor, 
       detail::unknown_term(vendor, "tenant", term);
     }
   }
+  target = std::move(tenant);
 }
 
 /// Applies a vendor's group terms that concern the group alone (portaswitch's
 /// `supervisors` also changes profiles: portaswitch::add_group_supervisor).
-inline void apply_group_terms(Group& group, std::string_view vendor, const TermValues& values) {
-  for (const auto& [term, value] : values) {
+inline void apply_group_terms(Group& target, std::string_view vendor, const TermValues& values) {
+  Group group = target;
+  for (const auto& [term, value] : detail::in_table_order(vendor, "group", values)) {
     if (vendor == "portaswitch" && term == "supervision_allowed") {
       portaswitch::supervision_allowed(group, parse_switch(term, value));
     } else {
       detail::unknown_term(vendor, "group", term);
     }
   }
+  target = std::move(group);
 }
 
 }  // namespace callsup::vendor
