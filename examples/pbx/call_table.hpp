@@ -62,6 +62,7 @@ class CallTable {
   void on_closed(SipLeg& leg, int err, const sip_msg* msg);
 
   std::size_t size() const { return calls_.size(); }
+  sip* stack() const { return sip_; }
 
  private:
   struct Caller {

@@ -18,32 +18,61 @@ constexpr const char* allow_header = "Allow: INVITE, ACK, BYE, CANCEL, INFO, OPT
 
 SipLeg& leg_of(void* arg) { return *static_cast<SipLeg*>(arg); }
 
+/// Runs `work` inside a libre callback: an exception must never unwind through libre's C frames,
+/// so it is logged here and `fallback` returned instead.
+template <typename Work, typename Result>
+Result guarded(const char* what, Work&& work, Result fallback) {
+  try {
+    return work();
+  } catch (const std::exception& e) {
+    log_line("sip", std::string("error in ") + what + ": " + e.what());
+    return fallback;
+  }
+}
+
 int offer_handler(mbuf** answer, const sip_msg* msg, void* arg) {
   SipLeg& leg = leg_of(arg);
-  return leg.detached ? ECONNRESET : leg.table.on_offer(leg, answer, msg);
+  if (leg.detached) return ECONNRESET;
+  return guarded(
+      "re-INVITE", [&] { return leg.table.on_offer(leg, answer, msg); }, EPROTO);
 }
 int answer_handler(const sip_msg* msg, void* arg) {
   SipLeg& leg = leg_of(arg);
-  return leg.detached ? 0 : leg.table.on_answer(leg, msg);
+  if (leg.detached) return 0;
+  return guarded(
+      "SDP answer", [&] { return leg.table.on_answer(leg, msg); }, EPROTO);
 }
 void progress_handler(const sip_msg* msg, void* arg) {
   SipLeg& leg = leg_of(arg);
-  if (!leg.detached) leg.table.on_progress(leg, msg);
+  if (!leg.detached)
+    guarded(
+        "progress", [&] { return leg.table.on_progress(leg, msg), 0; }, 0);
 }
 void established_handler(const sip_msg* msg, void* arg) {
   SipLeg& leg = leg_of(arg);
-  if (!leg.detached) leg.table.on_established(leg, msg);
+  if (!leg.detached)
+    guarded(
+        "answer", [&] { return leg.table.on_established(leg, msg), 0; }, 0);
 }
 void info_handler(sip* stack, const sip_msg* msg, void* arg) {
   (void)sip_reply(stack, msg, 200, "OK");
   SipLeg& leg = leg_of(arg);
-  if (!leg.detached) leg.table.on_info(leg, msg);
+  if (!leg.detached)
+    guarded(
+        "INFO", [&] { return leg.table.on_info(leg, msg), 0; }, 0);
 }
 void close_handler(int err, const sip_msg* msg, void* arg) {
   SipLeg& leg = leg_of(arg);
-  if (!leg.detached) leg.table.on_closed(leg, err, msg);
+  if (!leg.detached)
+    guarded(
+        "hang-up", [&] { return leg.table.on_closed(leg, err, msg), 0; }, 0);
 }
-void connect_handler(const sip_msg* msg, void* arg) { static_cast<CallTable*>(arg)->on_invite(msg); }
+void connect_handler(const sip_msg* msg, void* arg) {
+  auto* table = static_cast<CallTable*>(arg);
+  const bool handled = guarded(
+      "INVITE", [&] { return table->on_invite(msg), true; }, false);
+  if (!handled) (void)sip_treply(nullptr, table->stack(), msg, 500, "Server Internal Error");
+}
 void info_response(int, const sip_msg*, void*) {}
 
 /// The digit of an INFO body: application/dtmf-relay ("Signal=5\r\nDuration=160") or

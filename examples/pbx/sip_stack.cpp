@@ -76,7 +76,12 @@ bool SipStack::on_request(const sip_msg* msg, void* arg) {
   auto* self = static_cast<SipStack*>(arg);
   ++self->counters_.sip_requests;
   if (pl_strcmp(&msg->met, "REGISTER") == 0) {
-    self->registrar_.on_register(self->sip_, msg);
+    try {  // never unwind through libre's C frames
+      self->registrar_.on_register(self->sip_, msg);
+    } catch (const std::exception& e) {
+      log_line("sip", std::string("error in REGISTER: ") + e.what());
+      (void)sip_reply(self->sip_, msg, 500, "Server Internal Error");
+    }
     return true;
   }
   if (pl_strcmp(&msg->met, "OPTIONS") == 0 && !pl_isset(&msg->to.tag)) {
