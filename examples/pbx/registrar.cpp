@@ -14,6 +14,8 @@ namespace callsup::pbx {
 namespace {
 
 constexpr std::uint32_t min_expires = 60;
+constexpr std::size_t max_contacts =
+    16;  ///< per extension: a phone cannot make the registrar grow without end
 
 struct ContactEntry {
   bool wildcard = false;
@@ -28,28 +30,54 @@ std::optional<std::uint32_t> parse_seconds(const pl& text) {
   return value;
 }
 
+/// The values of one header that holds a comma-separated list (RFC 3261 §7.3.1), split at commas
+/// outside <...> and "...": libre 1.1.0 keeps "Contact: <a>, <b>" as one value.
+std::vector<pl> split_list(const pl& value) {
+  std::vector<pl> out;
+  bool in_angle = false;
+  bool in_quote = false;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= value.l; ++i) {
+    const char c = i < value.l ? value.p[i] : ',';
+    if (c == '"' && !in_angle) in_quote = !in_quote;
+    if (in_quote) continue;
+    if (c == '<') in_angle = true;
+    if (c == '>') in_angle = false;
+    if (c != ',' || in_angle) continue;
+    std::size_t first = start;
+    std::size_t last = i;
+    while (first < last && (value.p[first] == ' ' || value.p[first] == '\t')) ++first;
+    while (last > first && (value.p[last - 1] == ' ' || value.p[last - 1] == '\t')) --last;
+    if (last > first) out.push_back(pl{value.p + first, last - first});
+    start = i + 1;
+  }
+  return out;
+}
+
 /// The Contact headers of `msg`; nullopt when one cannot be parsed.
 std::optional<std::vector<ContactEntry>> contacts_of(const sip_msg* msg) {
   std::vector<ContactEntry> out;
   for (le* item = list_head(&msg->hdrl); item; item = item->next) {
     const auto* h = static_cast<const sip_hdr*>(item->data);
     if (h->id != SIP_HDR_CONTACT) continue;
-    ContactEntry entry;
-    if (pl_strcmp(&h->val, "*") == 0) {
-      entry.wildcard = true;
+    for (const pl& value : split_list(h->val)) {
+      ContactEntry entry;
+      if (pl_strcmp(&value, "*") == 0) {
+        entry.wildcard = true;
+        out.push_back(entry);
+        continue;
+      }
+      sip_addr addr{};
+      if (sip_addr_decode(&addr, &value) != 0) return std::nullopt;
+      if (addr.uri.af != AF_INET && addr.uri.af != AF_INET6) return std::nullopt;  // a name: we resolve none
+      entry.uri = to_string(addr.auri);
+      pl expires{};
+      if (msg_param_decode(&addr.params, "expires", &expires) == 0) {
+        entry.expires = parse_seconds(expires);
+        if (!entry.expires) return std::nullopt;
+      }
       out.push_back(entry);
-      continue;
     }
-    sip_addr addr{};
-    if (sip_addr_decode(&addr, &h->val) != 0) return std::nullopt;
-    if (addr.uri.af != AF_INET && addr.uri.af != AF_INET6) return std::nullopt;  // a name: we resolve none
-    entry.uri = to_string(addr.auri);
-    pl expires{};
-    if (msg_param_decode(&addr.params, "expires", &expires) == 0) {
-      entry.expires = parse_seconds(expires);
-      if (!entry.expires) return std::nullopt;
-    }
-    out.push_back(entry);
   }
   return out;
 }
@@ -87,6 +115,15 @@ std::pair<int, std::string> Registrar::update(const std::string& extension, cons
     const std::uint32_t asked = entry.expires.value_or(header_expires.value_or(config_.default_expires));
     if (asked != 0 && asked < min_expires) return {423, "Interval Too Brief"};
   }
+  std::size_t added = 0;
+  for (const auto& entry : *entries) {
+    const bool removal = entry.expires.value_or(header_expires.value_or(config_.default_expires)) == 0;
+    const bool known =
+        std::any_of(list.begin(), list.end(), [&](const Binding& b) { return b.contact_uri == entry.uri; });
+    if (!removal && !known) ++added;
+  }
+  std::erase_if(list, [now](const Binding& b) { return b.expires <= now; });
+  if (list.size() + added > max_contacts) return {403, "Forbidden (at most 16 contacts)"};
   for (const auto& entry : *entries) {
     const std::uint32_t asked = entry.expires.value_or(header_expires.value_or(config_.default_expires));
     std::erase_if(list, [&](const Binding& b) { return b.contact_uri == entry.uri; });

@@ -92,3 +92,11 @@ def test_a_contact_with_a_host_name_is_refused(pbx: PbxProcess) -> None:
     status = register_raw(pbx.sip_port, "sip:744@phone.example:5060", PASSWORDS["744"])
     assert status == "SIP/2.0 400 Bad Contact (an IP address is required)"
     assert pbx.counters()["registers_ok"] == 0
+
+
+def test_an_extension_has_at_most_16_contacts(pbx: PbxProcess) -> None:
+    many = ">, <".join(f"sip:744@127.0.0.1:{6000 + i}" for i in range(17))  # one header, 17 contacts
+    assert register_raw(pbx.sip_port, many, PASSWORDS["744"]) == "SIP/2.0 403 Forbidden (at most 16 contacts)"
+    sixteen = ">, <".join(f"sip:744@127.0.0.1:{6000 + i}" for i in range(16))
+    assert register_raw(pbx.sip_port, sixteen, PASSWORDS["744"]) == "SIP/2.0 200 OK"
+    pbx.wait_log(r"REGISTER 744 from 127\.0\.0\.1:\d+: 200 OK \(16 contact")
