@@ -89,7 +89,10 @@ TEST_CASE(
   w.directory.update_group({"Support", "acme", {"744", "745"}, {"700", "701"}});
   w.external_call("c1", "744", "client", "agent744");
 
-  StartRequest api{"s0", "701", "744"};
+  StartRequest api;
+  api.supervisor_leg = "s0";
+  api.supervisor = "701";
+  api.target = "744";
   const StartOutcome refused = w.service->start(api);
   CHECK(refused.status == StartOutcome::Status::denied);
   CHECK(refused.decision.reason == Reason::channel_not_allowed);
