@@ -3,7 +3,6 @@
 #include <chrono>
 #include <cstdint>
 #include <limits>
-#include <regex>
 #include <string>
 
 #include "callsup/audit/audit_json.hpp"
@@ -259,10 +258,17 @@ TEST_CASE("audit_json: a line written before channels existed reads as channel a
   CHECK(line.find(R"("channel":"web")") != std::string::npos);
   CHECK(parse_audit_line(line).channel == RequestChannel::web);
 
-  const std::string old_line = std::regex_replace(line, std::regex(R"(,"channel":"web")"), "");
+  // Replacing a piece of the line by hand: std::regex trips GCC 12's maybe-uninitialized at -O1.
+  auto replaced = [&](const std::string& piece, const std::string& with) {
+    std::string out = line;
+    const auto at = out.find(piece);
+    REQUIRE(at != std::string::npos);
+    return out.replace(at, piece.size(), with);
+  };
+  const std::string old_line = replaced(R"(,"channel":"web")", "");
   REQUIRE(old_line.find("channel") == std::string::npos);
   CHECK(parse_audit_line(old_line).channel == RequestChannel::api);
 
-  const std::string bad = std::regex_replace(line, std::regex(R"("channel":"web")"), R"("channel":"fax")");
+  const std::string bad = replaced(R"("channel":"web")", R"("channel":"fax")");
   CHECK_THROWS_WITH_AS(parse_audit_line(bad), doctest::Contains("fax"), Error);
 }
