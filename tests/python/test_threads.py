@@ -147,17 +147,18 @@ def test_ten_thousand_events_from_cpp_threads_reach_python_callbacks() -> None:
     assert dispatcher.flush(timeout=60)
 
     legs = {f"w{i}-{n}" for i in range(workers) for n in range(iterations)}
+    # The policy runs on the thread that asked: these are the C++ worker threads.
+    assert len(rule.threads) == workers and threading.get_ident() not in rule.threads
     for seen in (audit_sink.seen, event_sink.seen, by_function):
         check_sink(seen, total, legs)
-        assert threading.get_ident() not in seen.threads, "delivered on the C++ threads"
-        assert len(seen.threads) >= 2
+        # Whichever worker finds the queue free delivers it (one may deliver everything).
+        assert seen.threads <= rule.threads, "delivered on the C++ threads that drove the service"
     check_sink(dispatched, total, legs)
     assert len(dispatched.threads) == 1 and threading.get_ident() not in dispatched.threads
     assert w.audit.records() == [*w.events.events()]
     assert len(w.audit) == total
     # One decision per start and per mode switch: 4 per session.
     assert rule.calls == workers * iterations * 4
-    assert threading.get_ident() not in rule.threads
     for i in range(workers):
         versions = route_versions[f"wc{i}"]
         assert versions == list(range(before[f"wc{i}"] + 1, before[f"wc{i}"] + len(versions) + 1))
