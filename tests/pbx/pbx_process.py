@@ -1,6 +1,7 @@
 """callsup-pbx as a process for tests: a config on free loopback ports, started from
-build/dev/bin/callsup-pbx, ready when it answers SIP OPTIONS, stopped by pid even when the test
-fails. Other test modules (the softphone tests) reuse PbxProcess and pbx_config."""
+build/dev/bin/callsup-pbx (or the binary named by the environment variable CALLSUP_PBX, e.g.
+build/release/bin/callsup-pbx), ready when it answers SIP OPTIONS, stopped by pid even when the
+test fails. Other test modules (the softphone tests) reuse PbxProcess and pbx_config."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 REPO = Path(__file__).resolve().parents[2]
-PBX_BINARY = REPO / "build" / "dev" / "bin" / "callsup-pbx"
+PBX_BINARY = Path(os.environ.get("CALLSUP_PBX") or REPO / "build" / "dev" / "bin" / "callsup-pbx").resolve()
 HOST = "127.0.0.1"
 PASSWORDS = {"700": "secret-700", "744": "secret-744", "745": "secret-745"}
 
@@ -131,12 +132,14 @@ def sip_options(port: int, timeout: float = 0.5) -> str | None:
 
 
 class PbxProcess:
-    """callsup-pbx running `config` (pbx_config's shape) in `workdir`; stderr goes to pbx.log.
-    A context manager; stop() ends it by pid (SIGTERM, then SIGKILL after 5 s)."""
+    """callsup-pbx (`binary`, default PBX_BINARY) running `config` (pbx_config's shape) in
+    `workdir`; stderr goes to pbx.log. A context manager; stop() ends it by pid (SIGTERM, then
+    SIGKILL after 5 s)."""
 
-    def __init__(self, workdir: Path, config: dict[str, Any]) -> None:
-        if not PBX_BINARY.is_file():
-            raise FileNotFoundError(f"{PBX_BINARY} is missing (cmake --build --preset dev --target callsup-pbx)")
+    def __init__(self, workdir: Path, config: dict[str, Any], binary: Path | None = None) -> None:
+        self.binary = Path(binary) if binary is not None else PBX_BINARY
+        if not self.binary.is_file():
+            raise FileNotFoundError(f"{self.binary} is missing (cmake --build --preset dev --target callsup-pbx)")
         self.workdir = workdir
         self.config = config
         self.sip_port = int(config["sip"]["listen"].rsplit(":", 1)[1])
@@ -150,7 +153,7 @@ class PbxProcess:
         self.config_path.write_text(json.dumps(self.config, indent=2))
         with open(self.log_path, "wb") as log:
             self._proc = subprocess.Popen(
-                [str(PBX_BINARY), "--config", str(self.config_path)],
+                [str(self.binary), "--config", str(self.config_path)],
                 cwd=self.workdir,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
