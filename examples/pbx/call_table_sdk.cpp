@@ -27,14 +27,19 @@ void add_endpoint(Control& control, const std::string& call_id, const std::strin
   }
 }
 
-/// Detaches a leg's endpoint, logging what it carried (tests read these lines).
+/// Detaches a leg's endpoint, logging what it carried (tests and tests/pbx/bench_supervised_rtp.py
+/// read these lines).
 void remove_endpoint_logged(Control& control, const std::string& leg) {
   if (const auto endpoint = control.engine().endpoint(leg)) {
     const EndpointStats stats = endpoint->stats();
     log_line("media", "leg " + leg + ": " + std::to_string(stats.packets_in) + " packets in, " +
                           std::to_string(stats.packets_out) + " out, " +
                           std::to_string(stats.dtmf_digits_in) + " digits, " +
-                          std::to_string(stats.auth_fail) + " SRTP auth failures");
+                          std::to_string(stats.auth_fail) + " SRTP auth failures, " +
+                          std::to_string(stats.lost) + " lost, " + std::to_string(stats.late) + " late, " +
+                          std::to_string(stats.duplicate) + " duplicate, " +
+                          std::to_string(stats.unexpected_source) + " unexpected source, " +
+                          std::to_string(stats.send_errors) + " send errors");
   }
   control.engine().remove_endpoint(leg);
 }
