@@ -19,10 +19,10 @@ namespace {
 using nlohmann::json;
 using nlohmann::ordered_json;
 
-constexpr std::array<EventKind, 9> all_event_kinds{
-    EventKind::attempt, EventKind::denied,         EventKind::started,
-    EventKind::armed,   EventKind::mode_changed,   EventKind::target_changed,
-    EventKind::ended,   EventKind::agent_notified, EventKind::action_requested};
+constexpr std::array<EventKind, 10> all_event_kinds{
+    EventKind::attempt,          EventKind::denied,         EventKind::started, EventKind::armed,
+    EventKind::mode_changed,     EventKind::target_changed, EventKind::ended,   EventKind::agent_notified,
+    EventKind::action_requested, EventKind::security};
 
 constexpr std::array<EventSource, 5> all_event_sources{EventSource::api, EventSource::dial, EventSource::dtmf,
                                                        EventSource::registry, EventSource::directory};

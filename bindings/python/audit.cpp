@@ -47,6 +47,8 @@ void bind_event_enums(py::module_& m) {
       .value("agent_notified", EventKind::agent_notified, "the agent is told it is whispered to / barged on")
       .value("action_requested", EventKind::action_requested,
              "the PBX is asked to act (detail: 'end_call' or 'takeover')")
+      .value("security", EventKind::security,
+             "the PBX reported a security incident (rule: what, detail: where from)")
       .finalize();
   py::native_enum<EventSource>(m, "EventSource", "enum.Enum", "Where the cause of an event came from.")
       .value("api", EventSource::api)

@@ -126,7 +126,17 @@ void bind_service_calls(py::class_<ServiceHandle, py::smart_holder>& cls) {
           [](const ServiceHandle& h, const CallId& call, const LegId& tap_id) {
             with_service(h, "remove_tap", [&](SupervisionService& s) { s.remove_tap(call, tap_id); });
           },
-          "call"_a, "tap_id"_a, "Detaches a tap (NotFoundError, unknown_leg, when there is none).");
+          "call"_a, "tap_id"_a, "Detaches a tap (NotFoundError, unknown_leg, when there is none).")
+      .def(
+          "record_security",
+          [](const ServiceHandle& h, std::string what, std::string extension, std::string detail) {
+            const SecurityIncident incident{std::move(extension), std::move(what), std::move(detail)};
+            with_service(h, "record_security", [&](SupervisionService& s) { s.record_security(incident); });
+          },
+          py::kw_only(), "what"_a, "extension"_a = "", "detail"_a = "",
+          "Writes a security incident (bad credentials, ...) to the event and audit sinks as an\n"
+          "EventKind.security record: rule = what, supervisor = the account claimed. ValueError\n"
+          "when `what` is empty.");
 }
 
 void bind_service_queries(py::class_<ServiceHandle, py::smart_holder>& cls) {

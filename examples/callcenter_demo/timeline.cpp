@@ -83,6 +83,7 @@ std::string describe(const Event& e) {
   case EventKind::ended: return session + " ended: " + std::string(to_string(e.end_reason));
   case EventKind::agent_notified: return "agent " + e.target + " told: " + mode_name(e.mode);
   case EventKind::action_requested: return "PBX asked to " + e.detail + " (" + session + ")";
+  case EventKind::security: return "security: " + e.rule + " " + e.supervisor + via;
   }
   return std::string(to_string(e.kind));
 }

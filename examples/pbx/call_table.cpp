@@ -12,13 +12,14 @@
 namespace callsup::pbx {
 
 CallTable::CallTable(const PbxConfig& config, Counters& counters, Control& control, SipThread& thread,
-                     Registrar& registrar, DigestAuth& auth, Takeovers& takeovers)
+                     Registrar& registrar, DigestAuth& auth, SecurityReporter& security, Takeovers& takeovers)
     : config_(config),
       counters_(counters),
       control_(control),
       thread_(thread),
       registrar_(registrar),
       auth_(auth),
+      security_(security),
       takeovers_(takeovers),
       ports_(config.rtp_address, config.rtp_port_min, config.rtp_port_max) {}
 
@@ -59,8 +60,9 @@ bool CallTable::identify_caller(const sip_msg* msg, Caller& caller) {
   }
   if (verdict != DigestAuth::Verdict::ok) {
     ++counters_.auth_failures;
-    log_line("security", "INVITE from " + quoted(caller.extension) + " at " + to_string(msg->src) +
-                             ": bad credentials, 403");
+    security_.report(
+        {caller.extension, "bad_credentials", "INVITE from " + to_string(msg->src) + ", 403"},
+        "INVITE from " + quoted(caller.extension) + " at " + to_string(msg->src) + ": bad credentials, 403");
     (void)sip_treply(nullptr, sip_, msg, 403, "Forbidden (bad credentials)");
     return false;
   }

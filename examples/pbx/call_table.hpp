@@ -12,6 +12,7 @@
 #include "digest_auth.hpp"
 #include "port_pool.hpp"
 #include "registrar.hpp"
+#include "security_reporter.hpp"
 #include "takeovers.hpp"
 
 struct sip;
@@ -29,7 +30,7 @@ class SipThread;
 class CallTable {
  public:
   CallTable(const PbxConfig& config, Counters& counters, Control& control, SipThread& thread,
-            Registrar& registrar, DigestAuth& auth, Takeovers& takeovers);
+            Registrar& registrar, DigestAuth& auth, SecurityReporter& security, Takeovers& takeovers);
   ~CallTable();
 
   /// Starts listening for INVITEs on `stack`.
@@ -102,6 +103,7 @@ class CallTable {
   SipThread& thread_;
   Registrar& registrar_;
   DigestAuth& auth_;
+  SecurityReporter& security_;
   Takeovers& takeovers_;
   PortPool ports_;
   sip* sip_ = nullptr;

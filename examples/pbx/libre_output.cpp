@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <string>
 
-#include "log.hpp"
 
 namespace callsup::pbx {
 
@@ -57,9 +56,11 @@ void LibreOutput::read_lines(int from) {
       }
       ++counters_.sip_packets_in;
       const auto count = ++counters_.sip_malformed;
-      if (count <= 10 || count % 1000 == 0)
-        log_line("security", "malformed SIP dropped (" + std::to_string(count) +
-                                 " so far; libre: " + line.substr(at + 16, line.size() - at - 17) + ")");
+      if (count <= 10 || count % 1000 == 0) {
+        const std::string why = line.substr(at + 16, line.size() - at - 17);
+        security_.report({"", "malformed_sip", std::to_string(count) + " so far; libre: " + why},
+                         "malformed SIP dropped (" + std::to_string(count) + " so far; libre: " + why + ")");
+      }
     }
   }
   write_all(saved_stderr_, pending);

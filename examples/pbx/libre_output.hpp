@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "counters.hpp"
+#include "security_reporter.hpp"
 
 namespace callsup::pbx {
 
@@ -12,7 +13,7 @@ namespace callsup::pbx {
 /// lines (sip_malformed, logged as security events) and passes every other line on unchanged.
 class LibreOutput {
  public:
-  explicit LibreOutput(Counters& counters) : counters_(counters) {}
+  LibreOutput(Counters& counters, SecurityReporter& security) : counters_(counters), security_(security) {}
   ~LibreOutput() { stop(); }
   LibreOutput(const LibreOutput&) = delete;
   LibreOutput& operator=(const LibreOutput&) = delete;
@@ -26,6 +27,7 @@ class LibreOutput {
   void read_lines(int from);
 
   Counters& counters_;
+  SecurityReporter& security_;
   int saved_stderr_ = -1;
   std::thread reader_;
 };

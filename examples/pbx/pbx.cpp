@@ -32,6 +32,7 @@ std::string describe(const Event& e) {
 void watch_events(const PbxConfig& config, Control& control, SipThread& thread,
                   std::unique_ptr<SipStack>& stack, Takeovers& takeovers) {
   control.service().add_event_sink(std::make_shared<FunctionEventSink>([&](const Event& e) {
+    if (e.kind == EventKind::security) return;  // SecurityReporter logged it
     log_line("supervision", describe(e));
     if (e.kind == EventKind::action_requested && e.detail == "takeover") {
       // Asked while the PBX reports the agent's departure: call_table_sdk.cpp carries it out.
@@ -71,17 +72,20 @@ int run_pbx(const PbxConfig& config) {
   std::signal(SIGPIPE, SIG_IGN);
 
   Counters counters;
-  LibreOutput libre_output(counters);
+  SecurityReporter security;
+  LibreOutput libre_output(counters, security);
   libre_output.start();
   Control control(config, counters);
+  const auto audited = security.attach(control);
   control.serve_admin();
   SipThread thread;
   std::unique_ptr<SipStack> stack;
   log_registry_changes(control.registry());
   Takeovers takeovers;
   watch_events(config, control, thread, stack, takeovers);
-  thread.start([&] { stack = std::make_unique<SipStack>(config, counters, control, thread, takeovers); },
-               [&] { stack.reset(); });
+  thread.start(
+      [&] { stack = std::make_unique<SipStack>(config, counters, control, thread, security, takeovers); },
+      [&] { stack.reset(); });
   log_line("pbx",
            "ready: SIP udp+tcp " + config.sip_listen.to_string() + ", RTP " + config.rtp_address + ":" +
                std::to_string(config.rtp_port_min) + "-" + std::to_string(config.rtp_port_max) + ", " +

@@ -152,7 +152,8 @@ void Registrar::on_register(sip* stack, const sip_msg* msg) {
   case DigestAuth::Verdict::wrong_user:
   case DigestAuth::Verdict::forbidden:
     ++counters_.auth_failures;
-    log_line("security", "REGISTER " + extension + " from " + from + ": bad credentials, 403");
+    security_.report({extension, "bad_credentials", "REGISTER from " + from + ", 403"},
+                     "REGISTER " + extension + " from " + from + ": bad credentials, 403");
     (void)sip_reply(stack, msg, 403, "Forbidden (bad credentials)");
     return;
   case DigestAuth::Verdict::ok: break;

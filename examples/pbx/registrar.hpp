@@ -9,6 +9,7 @@
 #include "config.hpp"
 #include "counters.hpp"
 #include "digest_auth.hpp"
+#include "security_reporter.hpp"
 
 struct sip;
 struct sip_msg;
@@ -24,12 +25,12 @@ struct Binding {
 };
 
 /// Handles REGISTER on the SIP thread: digest authentication (401, then 403 for bad
-/// credentials: counted and logged as a security event), expiry and refresh, several contacts
+/// credentials: counted, logged and audited as a security incident), expiry and refresh, several contacts
 /// per extension, unregister (Expires: 0, "Contact: *").
 class Registrar {
  public:
-  Registrar(const PbxConfig& config, DigestAuth& auth, Counters& counters)
-      : config_(config), auth_(auth), counters_(counters) {}
+  Registrar(const PbxConfig& config, DigestAuth& auth, Counters& counters, SecurityReporter& security)
+      : config_(config), auth_(auth), counters_(counters), security_(security) {}
 
   /// Answers the REGISTER `msg`.
   void on_register(sip* stack, const sip_msg* msg);
@@ -43,6 +44,7 @@ class Registrar {
   const PbxConfig& config_;
   DigestAuth& auth_;
   Counters& counters_;
+  SecurityReporter& security_;
   std::map<std::string, std::vector<Binding>> bindings_;
 };
 

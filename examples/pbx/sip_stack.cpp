@@ -41,8 +41,8 @@ void check_libre_layout() {
 }
 
 SipStack::SipStack(const PbxConfig& config, Counters& counters, Control& control, SipThread& thread,
-                   Takeovers& takeovers)
-    : config_(config), counters_(counters), auth_(config), registrar_(config, auth_, counters) {
+                   SecurityReporter& security, Takeovers& takeovers)
+    : config_(config), counters_(counters), auth_(config), registrar_(config, auth_, counters, security) {
   check_libre_layout();
   sa local{};
   if (sa_set_str(&local, config.sip_listen.ip.c_str(), config.sip_listen.port) != 0)
@@ -60,7 +60,8 @@ SipStack::SipStack(const PbxConfig& config, Counters& counters, Control& control
   }
   trace_counters = &counters_;
   sip_set_trace_handler(sip_, trace_handler);
-  calls_ = std::make_unique<CallTable>(config, counters, control, thread, registrar_, auth_, takeovers);
+  calls_ =
+      std::make_unique<CallTable>(config, counters, control, thread, registrar_, auth_, security, takeovers);
   calls_->listen(sip_);
 }
 

@@ -97,6 +97,8 @@ def test_an_invite_with_a_wrong_password_is_403(pbx: PbxProcess, sipp: Sipp) -> 
     assert result.returncode == 0, result.describe()
     pbx.wait_log(r"security: INVITE from '744' at 127\.0\.0\.1:\d+: bad credentials, 403")
     assert pbx.counters()["auth_failures"] == 1
+    record = pbx.wait_audit(kind="security", rule="bad_credentials", supervisor="744")
+    assert record["detail"].startswith("INVITE from 127.0.0.1:") and record["call"] == "", record
 
 
 def test_hold_and_resume_by_re_invite(pbx: PbxProcess, sipp: Sipp) -> None:

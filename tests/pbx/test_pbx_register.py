@@ -28,6 +28,10 @@ def test_register_with_a_wrong_password_is_refused_and_counted(pbx: PbxProcess, 
     counters = pbx.counters()
     assert counters["auth_failures"] == 1
     assert counters["registers_ok"] == 0
+    record = pbx.wait_audit(kind="security", rule="bad_credentials")
+    assert record["supervisor"] == "744" and record["tenant"] == "acme", record
+    assert record["decision"] == "denied" and record["session"] == 0, record
+    assert re.fullmatch(r"REGISTER from 127\.0\.0\.1:\d+, 403", record["detail"]), record
 
 
 def test_two_contacts_then_unregister(pbx: PbxProcess, sipp: Sipp) -> None:
@@ -45,6 +49,8 @@ def test_register_for_an_unknown_extension_is_challenged_then_refused(pbx: PbxPr
     assert result.returncode == 0, result.describe()
     pbx.wait_log(r"security: REGISTER 999 from 127\.0\.0\.1:\d+: bad credentials, 403")
     assert pbx.counters()["auth_failures"] == 1
+    record = pbx.wait_audit(kind="security", rule="bad_credentials")
+    assert record["supervisor"] == "999" and record["tenant"] == "", record  # nobody's tenant
 
 
 def register_raw(port: int, contact: str, password: str, extension: str = "744") -> str:

@@ -32,6 +32,12 @@ def test_malformed_datagrams_are_counted_and_dropped(pbx: PbxProcess) -> None:
     assert (sip_options(pbx.sip_port) or "").startswith("SIP/2.0 200")
     assert pbx.alive()
     assert "security: malformed SIP dropped" in pbx.log_text()
+    # The first ten and every thousandth are audited: a flood cannot flood the audit trail.
+    wait_until(lambda: len([r for r in pbx.audit_records() if r["kind"] == "security"]) == 10, 10,
+               "ten malformed-SIP audit records")
+    audited = [r for r in pbx.audit_records() if r["kind"] == "security"]
+    assert {r["rule"] for r in audited} == {"malformed_sip"}
+    assert [r["detail"].split(" ")[0] for r in audited] == [str(n) for n in range(1, 11)]
 
 
 def test_an_oversized_header_gets_no_crash(pbx: PbxProcess) -> None:

@@ -114,7 +114,8 @@ TEST_CASE("audit_json: absent modes are null and a denial says denied") {
 TEST_CASE("audit_json: round trip is exact for every enum value") {
   const EventKind kinds[] = {EventKind::attempt, EventKind::denied,         EventKind::started,
                              EventKind::armed,   EventKind::mode_changed,   EventKind::target_changed,
-                             EventKind::ended,   EventKind::agent_notified, EventKind::action_requested};
+                             EventKind::ended,   EventKind::agent_notified, EventKind::action_requested,
+                             EventKind::security};
   const EventSource sources[] = {EventSource::api, EventSource::dial, EventSource::dtmf,
                                  EventSource::registry, EventSource::directory};
   AuditRecord record = sample_record();

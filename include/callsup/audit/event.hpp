@@ -26,6 +26,7 @@ enum class EventKind : std::uint8_t {
   ended,             ///< the session ended (end_reason)
   agent_notified,    ///< the agent was told it is being whispered to / barged on
   action_requested,  ///< the PBX is asked to act (detail: "end_call" or "takeover")
+  security,          ///< the PBX reported a security incident (rule: what, detail: where from)
 };
 
 /// Where the thing that caused the event came from.
@@ -42,6 +43,7 @@ constexpr std::string_view to_string(EventKind kind) noexcept {
   case EventKind::ended: return "ended";
   case EventKind::agent_notified: return "agent_notified";
   case EventKind::action_requested: return "action_requested";
+  case EventKind::security: return "security";
   }
   return "unknown";
 }
@@ -81,6 +83,14 @@ struct Event {
   /// session's events, the channel of the request that last steered it.
   RequestChannel channel = RequestChannel::api;
   std::string detail;  ///< dialled string, previous target, requested action
+};
+
+/// A security incident a PBX puts into the audit trail beside the supervision records
+/// (SupervisionService::record_security): bad SIP credentials, a request flood, ...
+struct SecurityIncident {
+  std::string extension;  ///< the account claimed ("" when none); its tenant is looked up
+  std::string what;       ///< a short name for the check that fired: "bad_credentials"
+  std::string detail;     ///< what was refused and where it came from: "REGISTER from 127.0.0.1:5070"
 };
 
 /// Audit records are events with their sequence number and time.

@@ -273,6 +273,27 @@ class SupervisionService {
     return it == ended_routes_.end() ? nullptr : it->second;
   }
 
+  // --- security incidents ---------------------------------------------------------
+
+  /// Writes a security incident the PBX saw (bad credentials, ...) to the event and
+  /// audit sinks as an EventKind::security record: refused (`allowed` false, reason
+  /// custom), `rule` = incident.what, `supervisor` = the account claimed, `tenant` =
+  /// its tenant when the directory knows it. `what` must not be empty.
+  void record_security(const SecurityIncident& incident) {
+    if (incident.what.empty()) throw Error(errc::invalid_argument, "a security incident needs a `what`");
+    std::unique_lock lock(mutex_);
+    Event e;
+    e.kind = EventKind::security;
+    e.supervisor = incident.extension;
+    if (auto profile = directory_.find_extension(incident.extension)) e.tenant = profile->tenant;
+    e.allowed = false;
+    e.reason = Reason::custom;
+    e.rule = incident.what;
+    e.detail = incident.detail;
+    emit(std::move(e));
+    finish(lock, 0);
+  }
+
   // --- sinks ----------------------------------------------------------------------
 
   void add_event_sink(std::shared_ptr<EventSink> sink) {
