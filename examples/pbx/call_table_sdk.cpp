@@ -37,6 +37,7 @@ void remove_endpoint_logged(Control& control, const std::string& leg) {
                           std::to_string(stats.dtmf_digits_in) + " digits, " +
                           std::to_string(stats.auth_fail) + " SRTP auth failures, " +
                           std::to_string(stats.lost) + " lost, " + std::to_string(stats.late) + " late, " +
+                          std::to_string(stats.concealed) + " concealed, " +
                           std::to_string(stats.duplicate) + " duplicate, " +
                           std::to_string(stats.unexpected_source) + " unexpected source, " +
                           std::to_string(stats.send_errors) + " send errors");
