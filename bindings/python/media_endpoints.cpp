@@ -101,6 +101,16 @@ void bind_rtp_endpoint(py::module_& m) {
           "Sends RFC 4733 digits ('1', '*81') to the peer, one after another, from the next tick on.\n"
           "InvalidArgumentError naming a character that is not a DTMF digit, a duration outside\n"
           "40..5000 ms, or a leg without a telephone-event payload type.")
+      .def(
+          "play_beep",
+          [](RtpEndpoint& e, double frequency_hz, int duration_ms, double level_dbfs) {
+            e.play_beep(BeepConfig{frequency_hz, duration_ms, level_dbfs});
+          },
+          py::kw_only(), "frequency_hz"_a = BeepConfig{}.frequency_hz,
+          "duration_ms"_a = BeepConfig{}.duration_ms, "level_dbfs"_a = BeepConfig{}.level_dbfs,
+          "Mixes a one-shot beep into what this leg alone hears, from its call's next tick (the\n"
+          "agent-notification tone). InvalidArgumentError naming a frequency outside (0, 4000) Hz,\n"
+          "a duration outside 20..5000 ms or a level outside [-90, 0] dBFS.")
       .def("__repr__", &endpoint_repr);
 }
 

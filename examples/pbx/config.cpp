@@ -83,7 +83,8 @@ void read_tenants(const nlohmann::json& object, std::vector<std::string>& proble
   for (const auto& [name, value] : object.items()) {
     ObjectReader tenant(value, "tenants." + name, problems);
     TenantPbx t;
-    if (auto notify = tenant.choice("notify_agent", {"none", "info"})) t.notify_agent = *notify;
+    if (auto notify = tenant.choice("notify_agent", {"none", "info", "beep", "beep_and_info"}))
+      t.notify_agent = *notify;
     tenant.reject_unknown_keys();
     config.tenants[name] = t;
   }
@@ -217,7 +218,7 @@ std::string sample_config_json() {
         {{"extension", "744"}, {"password", "secret-744"}, {"srtp", "optional"}},
         {{"extension", "745"}, {"password", "secret-745"}, {"srtp", "optional"}}}},
       {"hunt_groups", {{{"number", "600"}, {"group", "Support"}}}},
-      {"tenants", {{"acme", {{"notify_agent", "info"}}}}},
+      {"tenants", {{"acme", {{"notify_agent", "beep_and_info"}}}}},
       {"audit_log", "pbx-audit.jsonl"},
       {"admin", {{"listen", "127.0.0.1:8089"}}},
       {"directory",

@@ -36,7 +36,11 @@ struct Trunk {
 
 /// PBX settings per tenant (the directory holds the supervision settings).
 struct TenantPbx {
-  std::string notify_agent = "none";  ///< "none" or "info": a SIP INFO to the agent on whisper/barge
+  /// How the agent learns it is whispered to or barged on: "none", "info" (a SIP INFO its phone
+  /// can show), "beep" (a beep in what it hears) or "beep_and_info".
+  std::string notify_agent = "none";
+  bool notifies_by_info() const { return notify_agent == "info" || notify_agent == "beep_and_info"; }
+  bool notifies_by_beep() const { return notify_agent == "beep" || notify_agent == "beep_and_info"; }
 };
 
 struct PbxConfig {

@@ -51,7 +51,14 @@ void watch_events(const PbxConfig& config, Control& control, SipThread& thread,
         if (stack) stack->calls().end_call_of_leg(leg, "supervision ended: " + why);
       });
     }
-    if (e.kind == EventKind::agent_notified && config.tenant(e.tenant).notify_agent == "info") {
+    if (e.kind == EventKind::agent_notified && config.tenant(e.tenant).notifies_by_beep()) {
+      if (auto endpoint = control.engine().endpoint(e.target_leg)) {
+        endpoint->play_beep();
+        log_line("media", "beep to " + e.target_leg + " (supervisor " + e.supervisor + " " +
+                              (e.mode ? std::string(to_string(*e.mode)) : std::string("joined")) + ")");
+      }
+    }
+    if (e.kind == EventKind::agent_notified && config.tenant(e.tenant).notifies_by_info()) {
       const std::string text = "callsup: supervisor " + e.supervisor + " " +
                                (e.mode ? std::string(to_string(*e.mode)) : std::string("joined"));
       thread.post([&stack, leg = e.target_leg, text] {

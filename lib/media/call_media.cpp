@@ -118,7 +118,8 @@ void CallMedia::mix_and_send(TickContext& context) noexcept {
   bool any_mix = false;
   for (const MixListener& listener : plan_.listeners) {
     LegMedia& out = *slot_legs_[listener.slot];
-    const bool toned = tone_now && plan_.hears_tone[listener.slot] != 0;
+    start_posted_beep(out);
+    const bool toned = (tone_now && plan_.hears_tone[listener.slot] != 0) || out.beep.has_value();
     if (listener.unity_single && !toned) {
       LegMedia& source = *slot_legs_[listener.sources.front().slot];
       if (source.same_format(out)) {
@@ -151,14 +152,37 @@ void CallMedia::mix_and_send(TickContext& context) noexcept {
   frames.produced = produced_;
   context.mixer.mix(plan_, frames);
   for (const MixListener& listener : plan_.listeners) {
-    if (skip_[listener.slot] != 0 || produced_[listener.slot] == 0) continue;
-    const int channels = produced_[listener.slot] == 2 ? 2 : 1;
+    if (skip_[listener.slot] != 0) continue;
+    LegMedia& out = *slot_legs_[listener.slot];
     std::int16_t* mixed = outputs_[listener.slot];
-    if (tone_now && plan_.hears_tone[listener.slot] != 0)
-      tone_->add_to(std::span<std::int16_t>(mixed, mix_samples_ * static_cast<std::size_t>(channels)),
-                    channels);
-    send_mixed(context, *slot_legs_[listener.slot], mixed, channels);
+    if (produced_[listener.slot] == 0) {
+      if (!out.beep) continue;
+      std::fill(mixed, mixed + mix_samples_, std::int16_t{0});  // its sources are silent: the beep alone
+      produced_[listener.slot] = 1;
+    }
+    const int channels = produced_[listener.slot] == 2 ? 2 : 1;
+    const std::span<std::int16_t> frame(mixed, mix_samples_ * static_cast<std::size_t>(channels));
+    if (tone_now && plan_.hears_tone[listener.slot] != 0) tone_->add_to(frame, channels);
+    if (out.beep) play_beep(out, frame, channels);
+    send_mixed(context, out, mixed, channels);
   }
+}
+
+void CallMedia::start_posted_beep(LegMedia& leg) noexcept {
+  const auto posted = leg.take_posted_beep();
+  if (!posted) return;
+  leg.beep.emplace(*posted, mix_rate_);  // validated by RtpEndpoint::play_beep
+  leg.beep_samples_left =
+      static_cast<std::uint64_t>(mix_rate_) * static_cast<std::uint64_t>(posted->beep_ms) / 1000;
+}
+
+void CallMedia::play_beep(LegMedia& leg, std::span<std::int16_t> frame, int channels) noexcept {
+  const std::uint64_t samples = std::min<std::uint64_t>(mix_samples_, leg.beep_samples_left);
+  leg.beep->add_to(frame.first(static_cast<std::size_t>(samples) * static_cast<std::size_t>(channels)),
+                   channels);
+  leg.beep->advance(static_cast<std::size_t>(samples));
+  leg.beep_samples_left -= samples;
+  if (leg.beep_samples_left == 0) leg.beep.reset();
 }
 
 void CallMedia::send_mixed(TickContext& context, LegMedia& leg, std::int16_t* mixed, int channels) noexcept {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <random>
 #include <string>
+#include <utility>
 
 #include "callsup/error.hpp"
 #include "callsup/media/rtp_packet.hpp"
@@ -252,6 +253,19 @@ void LegMedia::post_dtmf(std::string digits, int duration_ms) {
   std::lock_guard lock(shared_mutex_);
   posted_dtmf_.emplace_back(std::move(digits), duration_ms);
   dtmf_posted_.store(true, std::memory_order_release);
+}
+
+void LegMedia::post_beep(const MonitoringToneConfig& tone) {
+  std::lock_guard lock(shared_mutex_);
+  posted_beep_ = tone;
+  beep_posted_.store(true, std::memory_order_release);
+}
+
+std::optional<MonitoringToneConfig> LegMedia::take_posted_beep() noexcept {
+  if (!beep_posted_.load(std::memory_order_acquire)) return std::nullopt;
+  std::lock_guard lock(shared_mutex_);
+  beep_posted_.store(false, std::memory_order_relaxed);
+  return std::exchange(posted_beep_, std::nullopt);
 }
 
 void LegMedia::take_posted_dtmf() noexcept {

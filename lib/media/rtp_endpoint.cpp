@@ -33,4 +33,19 @@ void RtpEndpoint::send_dtmf(std::string_view digits, int duration_ms) {
   media_->post_dtmf(std::string(digits), duration_ms);
 }
 
+void RtpEndpoint::play_beep(const BeepConfig& beep) {
+  auto bad = [&](const char* field, const std::string& value, const char* range) {
+    throw Error(errc::invalid_argument, "play_beep on leg " + quoted(media_->leg) + ": bad " + field + " " +
+                                            value + " (" + range + ")");
+  };
+  if (!(beep.frequency_hz > 0 && beep.frequency_hz < 4000))
+    bad("frequency_hz", std::to_string(beep.frequency_hz), "must be in (0, 4000) Hz");
+  if (beep.duration_ms < 20 || beep.duration_ms > 5000)
+    bad("duration_ms", std::to_string(beep.duration_ms), "20..5000");
+  if (!(beep.level_dbfs <= 0 && beep.level_dbfs >= -90))
+    bad("level_dbfs", std::to_string(beep.level_dbfs), "must be in [-90, 0]");
+  media_->post_beep(
+      MonitoringToneConfig{beep.frequency_hz, beep.duration_ms, beep.duration_ms, beep.level_dbfs});
+}
+
 }  // namespace callsup

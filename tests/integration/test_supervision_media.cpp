@@ -220,3 +220,32 @@ TEST_CASE("integration: stereo supervisor output and the monitoring tone, from t
   CHECK(blocks_with_tone(left, 1400) == 0.0);  // the supervisor hears no beep
   CHECK(blocks_with_tone(right, 1400) == 0.0);
 }
+
+TEST_CASE("integration: a beep played to the agent's leg is heard by the agent alone, once") {
+  SupervisedCall call(Setup{});
+  const std::shared_ptr<RtpEndpoint> agent = call.party("agent").endpoint;
+  CHECK_THROWS_WITH_AS(agent->play_beep(BeepConfig{440.0, 5, -16.0}), doctest::Contains("duration_ms 5"),
+                       Error);
+  CHECK_THROWS_WITH_AS(agent->play_beep(BeepConfig{4400.0, 250, -16.0}), doctest::Contains("frequency_hz"),
+                       Error);
+  std::this_thread::sleep_for(150ms);  // the plain call's routes are in place
+  for (const std::string name : {"customer", "agent", "supervisor"})
+    call.phones().clear_recording(call.party(name).phone);
+  agent->play_beep(BeepConfig{2000.0, 400, -16.0});
+  std::this_thread::sleep_for(1000ms);  // the recording window: the beep and what follows
+
+  const std::vector<std::int16_t> heard = call.phones().recording(call.party("agent").phone);
+  REQUIRE(heard.size() >= 6000);
+  // 400 ms of beep in a 1 s window: about four of the ten 100 ms blocks carry it.
+  const double share = blocks_with_tone(heard, 2000);
+  INFO("the agent hears the beep in " << share * 100 << " % of 100 ms blocks");
+  CHECK(share >= 0.2);
+  CHECK(share <= 0.6);
+  CHECK(sim::tone_present(heard, 500));  // still the customer, beneath the beep
+  CHECK(blocks_with_tone(call.phones().recording(call.party("customer").phone), 2000) == 0.0);
+  CHECK(blocks_with_tone(call.phones().recording(call.party("supervisor").phone), 2000) == 0.0);
+
+  call.phones().clear_recording(call.party("agent").phone);  // once: the beep is over
+  std::this_thread::sleep_for(500ms);
+  CHECK(blocks_with_tone(call.phones().recording(call.party("agent").phone), 2000) == 0.0);
+}

@@ -23,7 +23,7 @@ def pbx(tmp_path: Path, trunk_port: int) -> Iterator[PbxProcess]:
     sip_port = free_port_block(1, tcp=True)
     rtp = free_port_block(40)
     config = pbx_config(sip_port=sip_port, rtp_ports=(rtp, rtp + 39), audit_log=tmp_path / "pbx-audit.jsonl",
-                        trunk_port=trunk_port, max_calls=20)
+                        trunk_port=trunk_port, max_calls=20, notify_agent="beep_and_info")
     process = PbxProcess(tmp_path / "pbx", config)
     process.start()
     try:

@@ -43,7 +43,7 @@ def test_check_config_reports_every_problem_with_its_path(tmp_path: Path) -> Non
         "sip.listen: 'localhost' is not host:port",
         "accounts[1].srtp: 'maybe' is not one of off, optional, mandatory",
         "hunt_groups[0].group: 'Nobody' is not in directory.groups",
-        "tenants.acme.notify_agent: 'shout' is not one of none, info",
+        "tenants.acme.notify_agent: 'shout' is not one of none, info, beep, beep_and_info",
         "rtp.port_min: 80 is not a whole number in 1024..65534",
         "colour: unknown key",
     ):

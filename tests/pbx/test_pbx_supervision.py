@@ -5,6 +5,7 @@ the oracle."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pbx_process import PASSWORDS, PbxProcess, free_port_block, pbx_config
@@ -37,9 +38,13 @@ def test_supervisor_dials_in_and_switches_modes_by_rtp_and_info(pbx: PbxProcess,
     # the RFC 4733 digit reached the engine on the supervisor's leg, the INFO digit the PBX
     pbx.wait_log(r"media: leg call-2-a: \d+ packets in, \d+ out, 1 digits")
     pbx.wait_log(r"dtmf: INFO digit 2 from call-2-a")
-    # tenant acme has notify_agent "info": the agent's phone was told, once per mode
+    # tenant acme has notify_agent "beep_and_info": the agent's phone was told, once per mode, and
+    # the agent's leg got a beep (what it sounds like: tests/integration/test_supervision_media.cpp)
     pbx.wait_log(r"INFO to call-1-b1 \(callsup: supervisor 700 whisper\)")
     pbx.wait_log(r"INFO to call-1-b1 \(callsup: supervisor 700 barge\)")
+    pbx.wait_log(r"media: beep to call-1-b1 \(supervisor 700 whisper\)")
+    pbx.wait_log(r"media: beep to call-1-b1 \(supervisor 700 barge\)")
+    assert len(re.findall(r"media: beep to ", pbx.log_text())) == 2, "a beep per notification, no more"
     counters = pbx.counters()
     assert counters["supervision_started"] == 1 and counters["dtmf_info"] == 1
 

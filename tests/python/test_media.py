@@ -188,6 +188,34 @@ def test_digits_sent_by_an_endpoint_reach_its_phone() -> None:
         assert eventually(lambda: endpoint.stats().dtmf_digits_out == 3)
 
 
+def strength_at(samples: list[int], hz: float) -> float:
+    """The amplitude spectrum of `samples` (8 kHz) at `hz`, relative to its strongest bin."""
+    spectrum = np.abs(np.fft.rfft(np.asarray(samples, dtype=float)))
+    return float(spectrum[int(round(hz * len(samples) / 8000))] / max(spectrum.max(), 1e-9))
+
+
+def test_a_beep_is_heard_by_its_leg_alone() -> None:
+    with MediaEngine(one_thread()) as engine, RtpPhone("talker", 1000) as talker, RtpPhone("ear", 500) as ear:
+        # RtpPhone sends a constant level: 1000 from the talker, 500 from the ear
+        speaking = engine.add_endpoint("b1", "talker", EndpointConfig(remote=SocketAddress(*talker.address)))
+        hearing = engine.add_endpoint("b1", "ear", EndpointConfig(remote=SocketAddress(*ear.address)))
+        talker.connect(speaking.local_address.as_tuple())
+        ear.connect(hearing.local_address.as_tuple())
+        engine.update_routes(callsup.RouteSet("b1", 1, [callsup.Route(from_leg="talker", to="ear"),
+                                                        callsup.Route(from_leg="ear", to="talker")]))
+        with pytest.raises(callsup.InvalidArgumentError, match="duration_ms 5"):
+            hearing.play_beep(duration_ms=5)
+        assert eventually(lambda: ear.packets_received >= 10)
+        ear.clear()
+        talker.clear()
+        hearing.play_beep(frequency_hz=2000, duration_ms=2000)
+        assert eventually(lambda: len(ear.recording()) >= 8000 and len(talker.recording()) >= 8000)
+        heard, other = ear.recording()[:8000], talker.recording()[:8000]
+        assert strength_at(heard, 2000) > 0.3  # the beep...
+        assert abs(float(np.mean(heard)) - 1000) < 50  # ...over the talker (a constant level 1000)
+        assert strength_at(other, 2000) < 0.01 and abs(float(np.mean(other)) - 500) < 50  # no beep there
+
+
 def test_plain_rtp_to_an_srtp_leg_is_counted_as_auth_fail_and_not_heard() -> None:
     keys = callsup.key_material(callsup.make_sdes_crypto(SrtpSuite.aes_cm_128_hmac_sha1_80))
     with MediaEngine(one_thread()) as engine, RtpPhone("plain", 3000) as plain, RtpPhone("ear", 1000) as ear:

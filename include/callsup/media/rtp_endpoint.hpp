@@ -17,6 +17,14 @@ namespace detail {
 class LegMedia;
 }
 
+/// A one-shot beep played to one leg (RtpEndpoint::play_beep): the agent-notification tone
+/// when a supervisor starts whispering or barges. Defaults: 440 Hz, 250 ms, -16 dBFS.
+struct BeepConfig {
+  double frequency_hz = 440.0;  ///< in (0, 4000)
+  int duration_ms = 250;        ///< 20..5000
+  double level_dbfs = -16.0;    ///< [-90, 0]
+};
+
 /// One leg's RTP/SRTP endpoint: made by `MediaEngine::add_endpoint`, run by one engine thread.
 /// Every method is safe to call from any thread; none waits for the media thread.
 class RtpEndpoint {
@@ -39,6 +47,11 @@ class RtpEndpoint {
   /// Error(invalid_argument) naming a character that is not a DTMF digit, or when the leg has
   /// no telephone-event payload type.
   void send_dtmf(std::string_view digits, int duration_ms = 100);
+  /// Mixes a beep into what this leg hears, starting at its call's next tick (only this leg
+  /// hears it). A second beep before the first ended replaces it. Heard once the leg hears a
+  /// call (it is a listener in the call's routes). Throws Error(invalid_argument) naming a
+  /// field out of range.
+  void play_beep(const BeepConfig& beep = {});
   /// False once the endpoint was removed from its engine (or the engine stopped).
   bool attached() const noexcept;
 

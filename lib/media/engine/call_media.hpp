@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -54,6 +55,10 @@ class CallMedia {
   const std::int16_t* input_at_mix_rate(LegMedia& leg) noexcept;
   void send_mixed(TickContext& context, LegMedia& leg, std::int16_t* mixed, int channels) noexcept;
   void send(TickContext& context, LegMedia& leg, std::size_t length) noexcept;
+  /// RtpEndpoint::play_beep: a leg's posted beep starts at this tick, at the call's mix rate.
+  void start_posted_beep(LegMedia& leg) noexcept;
+  /// Adds this tick's part of the leg's beep to what it hears; the beep ends when it is played.
+  void play_beep(LegMedia& leg, std::span<std::int16_t> frame, int channels) noexcept;
 
   std::shared_ptr<RouteMailbox> mailbox_;
   std::shared_ptr<const RouteSet> routes_;

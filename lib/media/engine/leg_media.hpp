@@ -19,6 +19,7 @@
 #include "callsup/media/endpoint_stats.hpp"
 #include "callsup/media/jitter_buffer.hpp"
 #include "callsup/media/loss_concealer.hpp"
+#include "callsup/media/monitoring_tone.hpp"
 #include "callsup/media/resampler.hpp"
 #include "callsup/media/srtp.hpp"
 #include "callsup/model/leg.hpp"
@@ -130,6 +131,14 @@ class LegMedia {
   /// Digits queued from other threads, picked up by the media thread each tick.
   void post_dtmf(std::string digits, int duration_ms);
   void take_posted_dtmf() noexcept;
+  /// A beep queued from another thread (a tone config whose period is the beep: it sounds
+  /// throughout), started by the call's tick: take_posted_beep() gives it once.
+  void post_beep(const MonitoringToneConfig& tone);
+  std::optional<MonitoringToneConfig> take_posted_beep() noexcept;
+
+  // --- the media thread: the beep sounding now, and how much of it is left ---
+  std::optional<MonitoringTone> beep;
+  std::uint64_t beep_samples_left = 0;
 
  private:
   void pop_frame_now() noexcept;
@@ -165,6 +174,8 @@ class LegMedia {
   std::optional<SocketAddress> remote_text_;
   std::vector<std::pair<std::string, int>> posted_dtmf_;
   std::atomic<bool> dtmf_posted_{false};
+  std::optional<MonitoringToneConfig> posted_beep_;
+  std::atomic<bool> beep_posted_{false};
 };
 
 }  // namespace callsup::detail
