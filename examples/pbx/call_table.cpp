@@ -54,8 +54,13 @@ bool CallTable::identify_caller(const sip_msg* msg, Caller& caller) {
   if (verdict == DigestAuth::Verdict::missing || verdict == DigestAuth::Verdict::stale) {
     ++counters_.auth_challenges;
     const std::string header = auth_.challenge(true, verdict == DigestAuth::Verdict::stale);
-    (void)sip_treplyf(nullptr, nullptr, sip_, msg, false, 407, "Proxy Authentication Required",
-                      "%sContent-Length: 0\r\n\r\n", header.c_str());
+    // Stateless, as RFC 3261 allows for a challenge: a lost 407 is answered again (with a fresh
+    // nonce) when the phone repeats its INVITE, and its ACK matches nothing and is dropped. A
+    // server transaction would add three timers per call to libre's timer list, a sorted linked
+    // list whose every insertion walks the timers due later (perf: tmr_start -> list_apply took
+    // most of the SIP thread at 200 calls/s).
+    (void)sip_replyf(sip_, msg, 407, "Proxy Authentication Required", "%sContent-Length: 0\r\n\r\n",
+                     header.c_str());
     return false;
   }
   if (verdict != DigestAuth::Verdict::ok) {
