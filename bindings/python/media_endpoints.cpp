@@ -111,6 +111,9 @@ void bind_rtp_endpoint(py::module_& m) {
           "Mixes a one-shot beep into what this leg alone hears, from its call's next tick (the\n"
           "agent-notification tone). InvalidArgumentError naming a frequency outside (0, 4000) Hz,\n"
           "a duration outside 20..5000 ms or a level outside [-90, 0] dBFS.")
+      .def("rekey", &RtpEndpoint::rekey, "receive"_a, "send"_a,
+           "New SRTP keys for both directions (a re-INVITE's SDES exchange): the peer's key and ours,\n"
+           "from the next packet in or out. InvalidArgumentError on a leg created without SRTP.")
       .def("__repr__", &endpoint_repr);
 }
 

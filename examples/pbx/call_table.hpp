@@ -92,6 +92,7 @@ class CallTable {
   void report_leg(const Call& call, SipLeg& leg, bool up);
   void report_answered(const Call& call);
   void report_hold(const SipLeg& leg, bool held);
+  void report_rekey(const SipLeg& leg);
   void report_dial(Call& call);
   void report_dtmf(const SipLeg& leg, char digit);
   void report_ended(const Call& call, const std::vector<std::string>& endpoints, const std::string& gone_leg);

@@ -146,6 +146,10 @@ int CallTable::on_offer(SipLeg& leg, mbuf** answer, const sip_msg* msg) {
                         (leg.held ? "hold" : "resume") + ")");
     if (leg.call->answered) report_hold(leg, leg.held);
   }
+  if (leg.sdp->rekeyed()) {
+    log_line("sip", "re-INVITE " + leg.call->who() + " leg " + leg.id + ": 200 OK (new SRTP keys)");
+    report_rekey(leg);
+  }
   return 0;
 }
 

@@ -37,9 +37,8 @@ void remove_endpoint_logged(Control& control, const std::string& leg) {
                           std::to_string(stats.dtmf_digits_in) + " digits, " +
                           std::to_string(stats.auth_fail) + " SRTP auth failures, " +
                           std::to_string(stats.lost) + " lost, " + std::to_string(stats.late) + " late, " +
-                          std::to_string(stats.concealed) + " concealed, " +
-                          std::to_string(stats.duplicate) + " duplicate, " +
-                          std::to_string(stats.unexpected_source) + " unexpected source, " +
+                          std::to_string(stats.concealed) + " concealed, " + std::to_string(stats.duplicate) +
+                          " duplicate, " + std::to_string(stats.unexpected_source) + " unexpected source, " +
                           std::to_string(stats.send_errors) + " send errors");
   }
   control.engine().remove_endpoint(leg);
@@ -86,6 +85,13 @@ void CallTable::report_hold(const SipLeg& leg, bool held) {
       control.registry().hold(id);
     else
       control.registry().unhold(id);
+  });
+}
+
+void CallTable::report_rekey(const SipLeg& leg) {
+  const EndpointConfig keys = leg.sdp->endpoint();
+  control_.post([&control = control_, id = leg.id, keys] {
+    if (auto endpoint = control.engine().endpoint(id)) endpoint->rekey(*keys.srtp_receive, *keys.srtp_send);
   });
 }
 

@@ -125,8 +125,10 @@ std::string SdpLeg::choose_crypto(bool offerer) {
     remote_key_ = local_key_ ? usable_crypto(lines, local_key_->tag) : std::nullopt;
     if (remote_key_ && remote_key_->suite != local_key_->suite) remote_key_.reset();
     if (!remote_key_) local_key_.reset();
-  } else if (!remote_key_ || !usable_crypto(lines, remote_key_->tag)) {
-    // A new offer (or one that changed its keys): answer with a fresh key of the chosen suite.
+  } else if (const auto same_tag = remote_key_ ? usable_crypto(lines, remote_key_->tag) : std::nullopt;
+             !same_tag || *same_tag != *remote_key_) {
+    // A new offer, or a re-offer whose key changed (even under the same tag): answer with a fresh
+    // key of the chosen suite; the engine endpoint is re-keyed (rekeyed()).
     remote_key_ = usable_crypto(lines);
     local_key_ =
         remote_key_ ? std::optional(make_sdes_crypto(remote_key_->suite, remote_key_->tag)) : std::nullopt;
@@ -142,8 +144,14 @@ std::string SdpLeg::choose_crypto(bool offerer) {
 std::string SdpLeg::answer_offer(mbuf* offer, mbuf** answer) {
   if (!offer || mbuf_get_left(offer) == 0) return "Offer Required";
   if (sdp_decode(session_, offer, true) != 0) return "Malformed SDP";
+  const auto keys = [this] {
+    return remote_key_ && local_key_ ? attribute_value(*remote_key_) + attribute_value(*local_key_)
+                                     : std::string();
+  };
+  const std::string before = keys();
   const std::string problem = negotiate(false);
   if (!problem.empty()) return problem;
+  rekeyed_ = !before.empty() && !keys().empty() && keys() != before;
   if (sdp_encode(answer, session_, false) != 0) return "Cannot Write SDP";
   return {};
 }

@@ -40,6 +40,9 @@ class SdpLeg {
   /// The phone put us on hold (a=sendonly / a=inactive / c=0.0.0.0 in its last offer).
   bool held() const { return held_; }
   std::uint16_t port() const { return port_; }
+  /// The last answer_offer() changed the SRTP keys of a leg that had some (a re-offer with new
+  /// a=crypto): the engine endpoint must be re-keyed with endpoint()'s keys.
+  bool rekeyed() const { return rekeyed_; }
 
  private:
   std::string negotiate(bool offerer);
@@ -57,6 +60,7 @@ class SdpLeg {
   std::optional<SdesCrypto> local_key_;   ///< what we send with (our a=crypto)
   std::optional<SdesCrypto> remote_key_;  ///< what the phone sends with (its a=crypto)
   bool held_ = false;
+  bool rekeyed_ = false;
 };
 
 }  // namespace callsup::pbx

@@ -89,6 +89,7 @@ ReceiveOutcome LegMedia::receive(std::span<std::uint8_t> data, std::size_t lengt
     counters.rtcp.add();
     return outcome;
   }
+  take_posted_rekey();
   const bool from_peer = !remote_.empty() && PeerKey::of(from) == PeerKey::of(remote_.storage);
   // A packet from elsewhere is taken only to learn the peer (symmetric RTP), and only once.
   const bool may_latch = !from_peer && (remote_.empty() || (config.latch && !peer_confirmed_));
@@ -266,6 +267,25 @@ std::optional<MonitoringToneConfig> LegMedia::take_posted_beep() noexcept {
   std::lock_guard lock(shared_mutex_);
   beep_posted_.store(false, std::memory_order_relaxed);
   return std::exchange(posted_beep_, std::nullopt);
+}
+
+void LegMedia::post_rekey(SrtpContext inbound, SrtpContext outbound) {
+  std::lock_guard lock(shared_mutex_);
+  posted_keys_.emplace(std::move(inbound), std::move(outbound));
+  keys_posted_.store(true, std::memory_order_release);
+}
+
+void LegMedia::take_posted_rekey() noexcept {
+  if (!keys_posted_.load(std::memory_order_acquire)) return;
+  std::optional<std::pair<SrtpContext, SrtpContext>> keys;
+  {
+    std::lock_guard lock(shared_mutex_);
+    keys.swap(posted_keys_);
+    keys_posted_.store(false, std::memory_order_relaxed);
+  }
+  if (!keys) return;
+  srtp_in_ = std::move(keys->first);
+  srtp_out_ = std::move(keys->second);
 }
 
 void LegMedia::take_posted_dtmf() noexcept {

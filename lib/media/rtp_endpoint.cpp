@@ -33,6 +33,19 @@ void RtpEndpoint::send_dtmf(std::string_view digits, int duration_ms) {
   media_->post_dtmf(std::string(digits), duration_ms);
 }
 
+void RtpEndpoint::rekey(const SrtpKeyMaterial& receive, const SrtpKeyMaterial& send) {
+  if (!media_->config.srtp_receive)
+    throw Error(errc::invalid_argument, "rekey: leg " + quoted(media_->leg) +
+                                            " was created without SRTP (plain RTP cannot be keyed)");
+  try {
+    // Made here, so bad keys are the caller's error; the media thread only swaps them in.
+    media_->post_rekey(SrtpContext(SrtpContext::Direction::inbound, receive),
+                       SrtpContext(SrtpContext::Direction::outbound, send));
+  } catch (const Error& error) {
+    throw Error(errc::invalid_argument, "rekey: leg " + quoted(media_->leg) + ": " + error.what());
+  }
+}
+
 void RtpEndpoint::play_beep(const BeepConfig& beep) {
   auto bad = [&](const char* field, const std::string& value, const char* range) {
     throw Error(errc::invalid_argument, "play_beep on leg " + quoted(media_->leg) + ": bad " + field + " " +

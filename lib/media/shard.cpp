@@ -477,6 +477,7 @@ void Shard::run_sub_tick(std::size_t sub_tick) noexcept {
   for (LegMedia* leg : legs_at_[sub_tick]) {
     leg->pop_frame(period_index_);  // a leg no call mixes still plays out (and counts) its frames
     leg->take_posted_dtmf();
+    leg->take_posted_rekey();
     const int fd = leg->out_fd;
     if (!leg->sent_audio && config_.silence_to_idle_legs && leg->has_remote()) {
       if (const std::size_t length = leg->build_audio(leg->silence()); length != 0) {

@@ -46,7 +46,9 @@ class SippProcess:
     def stop(self) -> None:
         if self._proc.poll() is None:
             os.kill(self._proc.pid, signal.SIGKILL)
-            self._proc.wait()
+        # Reaps it and closes the stdout pipe: a pipe left to the garbage collector is a
+        # ResourceWarning, an error under pytest's filterwarnings (it failed a test at random).
+        self._proc.communicate()
 
 
 def _read(path: Path) -> str:

@@ -74,3 +74,33 @@ def test_a_plain_offer_from_an_srtp_mandatory_extension_is_488(mandatory_pbx: Pb
         assert result.returncode == 0, result.describe()
     finally:
         sipp.stop_all()
+
+
+def test_a_re_offer_with_a_new_key_re_keys_the_leg(pbx: PbxProcess, sipp: Sipp) -> None:
+    """uac_hold.xml over RTP/SAVP: the first INVITE and the hold offer carry key A, the resume
+    offer key B under the same tag. Only the resume re-keys the engine's leg (and is answered with
+    a crypto line of its own)."""
+    suite = "AES_CM_128_HMAC_SHA1_80"
+    scenario = sipp.render("uac_hold.xml", DIALLED="745", PCAP=G711A, HOLD_MS="300", EXPECT_HOLD="recvonly",
+                           EXPECT_RESUME="sendrecv")
+    key_a, key_b = (base64.b64encode(os.urandom(KEY_BYTES[suite])).decode() for _ in range(2))
+    parts = scenario.read_text().split("m=audio [media_port] RTP/AVP 8 0 101\n")
+    assert len(parts) == 4, "uac_hold.xml has three offers"
+    offers = [f"m=audio [media_port] RTP/SAVP 8 0 101\na=crypto:1 {suite} inline:{key}\n"
+              for key in (key_a, key_a, key_b)]
+    text = parts[0] + offers[0] + parts[1] + offers[1] + parts[2] + offers[2] + parts[3]
+    resume_check = '      <ereg regexp="a=sendrecv" search_in="body" check_it="true" assign_to="answer_4"/>\n'
+    assert resume_check in text
+    text = text.replace(resume_check, resume_check + f'      <ereg regexp="a=crypto:1 {suite} inline:" '
+                        'search_in="body" check_it="true" assign_to="answer_4_crypto"/>\n')
+    assert '<Reference variables="answer_3,answer_4"/>' in text
+    text = text.replace('<Reference variables="answer_3,answer_4"/>', '<Reference variables="answer_3,answer_4,answer_4_crypto"/>')
+    scenario.write_text(text)
+    callee = phone(sipp, "745", "uas.xml", PCAP=G711A)
+    caller = sipp.run(scenario, "744", PASSWORDS["744"])
+    assert caller.returncode == 0, caller.describe()
+    assert callee.wait(15).returncode == 0
+    pbx.wait_log(r"re-INVITE 744 -> 745 \(call-1\) leg call-1-a: 200 OK \(resume\)")
+    pbx.wait_log(r"re-INVITE 744 -> 745 \(call-1\) leg call-1-a: 200 OK \(new SRTP keys\)")
+    assert len(re.findall(r"new SRTP keys", pbx.log_text())) == 1, "the hold offer kept key A: no re-key"
+    assert pbx.counters()["sdk_errors"] == 0, "the engine took the new keys"

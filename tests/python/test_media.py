@@ -216,6 +216,18 @@ def test_a_beep_is_heard_by_its_leg_alone() -> None:
         assert strength_at(other, 2000) < 0.01 and abs(float(np.mean(other)) - 500) < 50  # no beep there
 
 
+def test_rekey_needs_an_srtp_leg() -> None:
+    keys = callsup.key_material(callsup.make_sdes_crypto(SrtpSuite.aes_cm_128_hmac_sha1_80))
+    with MediaEngine(one_thread()) as engine:
+        plain = engine.add_endpoint("k1", "plain", peer())
+        with pytest.raises(callsup.InvalidArgumentError, match="without SRTP"):
+            plain.rekey(keys, keys)
+        secure = engine.add_endpoint("k1", "secure", EndpointConfig(remote=SocketAddress("127.0.0.1", 2),
+                                                                    srtp_receive=keys, srtp_send=keys))
+        secure.rekey(keys, keys)  # what it does to packets: tests/unit/test_media_engine_packets.cpp
+        assert secure.attached
+
+
 def test_plain_rtp_to_an_srtp_leg_is_counted_as_auth_fail_and_not_heard() -> None:
     keys = callsup.key_material(callsup.make_sdes_crypto(SrtpSuite.aes_cm_128_hmac_sha1_80))
     with MediaEngine(one_thread()) as engine, RtpPhone("plain", 3000) as plain, RtpPhone("ear", 1000) as ear:

@@ -30,6 +30,16 @@ std::vector<std::uint8_t> rtp(std::uint16_t sequence, std::uint8_t payload_type 
   return bytes;
 }
 
+/// rtp(sequence) as `phone` protects it.
+std::vector<std::uint8_t> protected_rtp(SrtpContext& phone, std::uint16_t sequence) {
+  std::vector<std::uint8_t> packet = rtp(sequence);
+  std::size_t length = packet.size();
+  packet.resize(length + srtp_max_trailer);
+  REQUIRE(phone.protect(packet, length) == SrtpStatus::ok);
+  packet.resize(length);
+  return packet;
+}
+
 MediaEngineConfig one_thread() {
   MediaEngineConfig config;
   config.threads = 1;
@@ -131,14 +141,7 @@ TEST_CASE("media: engine drops tampered and replayed SRTP and counts them") {
     config.srtp_send = key_material(make_sdes_crypto(suite));
     Fixture f(config);
     SrtpContext phone(SrtpContext::Direction::outbound, phone_key);
-    auto protect = [&](std::uint16_t sequence) {
-      std::vector<std::uint8_t> packet = rtp(sequence);
-      std::size_t length = packet.size();
-      packet.resize(length + srtp_max_trailer);
-      REQUIRE(phone.protect(packet, length) == SrtpStatus::ok);
-      packet.resize(length);
-      return packet;
-    };
+    auto protect = [&](std::uint16_t sequence) { return protected_rtp(phone, sequence); };
     std::uint64_t accepted = 0;  // packets the endpoint must have taken so far
     auto send_valid = [&] {
       f.send(protect(f.sequence++));
@@ -202,4 +205,39 @@ TEST_CASE("media: engine rejects bad endpoint and engine configurations naming t
   bad.port_min = 3000;
   bad.port_max = 2000;
   CHECK_CALLSUP_ERROR(MediaEngine{bad}, errc::invalid_argument, "3000-2000");
+}
+
+TEST_CASE("media: rekey swaps both SRTP keys of a leg (a re-INVITE's new SDES keys)") {
+  const SrtpKeyMaterial old_in = key_material(make_sdes_crypto(SrtpSuite::aes_cm_128_hmac_sha1_80));
+  const SrtpKeyMaterial old_out = key_material(make_sdes_crypto(SrtpSuite::aes_cm_128_hmac_sha1_80));
+  const SrtpKeyMaterial new_in = key_material(make_sdes_crypto(SrtpSuite::aead_aes_128_gcm));
+  const SrtpKeyMaterial new_out = key_material(make_sdes_crypto(SrtpSuite::aead_aes_128_gcm));
+  EndpointConfig config;
+  config.srtp_receive = old_in;
+  config.srtp_send = old_out;
+  Fixture f(config);
+  SrtpContext phone_old(SrtpContext::Direction::outbound, old_in);
+  f.send(protected_rtp(phone_old, f.sequence++));
+  REQUIRE(eventually([&] { return f.endpoint->stats().packets_in == 1; }));
+
+  f.endpoint->rekey(new_in, new_out);
+  SrtpContext phone_new(SrtpContext::Direction::outbound, new_in);
+  f.send(protected_rtp(phone_new, f.sequence++));  // the new key works...
+  REQUIRE(eventually([&] { return f.endpoint->stats().packets_in == 2; }));
+  f.send(protected_rtp(phone_old, f.sequence++));  // ...and the old one no longer does
+  REQUIRE(eventually([&] { return f.endpoint->stats().auth_fail == 1; }));
+  CHECK(f.endpoint->stats().packets_in == 2);
+
+  // What the leg sends (silence to a peer that hears nobody) is protected with the new key.
+  SrtpContext phone_in(SrtpContext::Direction::inbound, new_out);
+  bool decrypted = false;
+  for (int i = 0; i < 50 && !decrypted; ++i) {
+    auto packet = f.phone.receive(std::chrono::milliseconds(200));
+    REQUIRE(packet.has_value());
+    std::size_t length = packet->size();
+    decrypted = phone_in.unprotect(*packet, length) == SrtpStatus::ok;
+  }
+  CHECK(decrypted);
+
+  CHECK_THROWS_WITH_AS(Fixture().endpoint->rekey(new_in, new_out), doctest::Contains("without SRTP"), Error);
 }

@@ -9,6 +9,7 @@
 #include "callsup/media/endpoint_config.hpp"
 #include "callsup/media/endpoint_stats.hpp"
 #include "callsup/media/socket_address.hpp"
+#include "callsup/media/srtp.hpp"
 #include "callsup/model/leg.hpp"
 
 namespace callsup {
@@ -52,6 +53,12 @@ class RtpEndpoint {
   /// call (it is a listener in the call's routes). Throws Error(invalid_argument) naming a
   /// field out of range.
   void play_beep(const BeepConfig& beep = {});
+  /// New SRTP keys for both directions, as a re-INVITE's SDES exchange gives them: the peer's
+  /// key (`receive`) and ours (`send`). They apply from the next packet in or out (until then
+  /// the old ones); packets protected with the old key after that fail authentication and are
+  /// counted (`auth_fail`). Throws Error(invalid_argument) on a leg created without SRTP, or
+  /// for keys libsrtp refuses (naming the leg). `config()` keeps the keys it was created with.
+  void rekey(const SrtpKeyMaterial& receive, const SrtpKeyMaterial& send);
   /// False once the endpoint was removed from its engine (or the engine stopped).
   bool attached() const noexcept;
 

@@ -135,6 +135,10 @@ class LegMedia {
   /// throughout), started by the call's tick: take_posted_beep() gives it once.
   void post_beep(const MonitoringToneConfig& tone);
   std::optional<MonitoringToneConfig> take_posted_beep() noexcept;
+  /// New SRTP contexts (RtpEndpoint::rekey) from another thread; swapped in by the media thread
+  /// before its next packet in or out (take_posted_rekey, cheap when there is none).
+  void post_rekey(SrtpContext inbound, SrtpContext outbound);
+  void take_posted_rekey() noexcept;
 
   // --- the media thread: the beep sounding now, and how much of it is left ---
   std::optional<MonitoringTone> beep;
@@ -176,6 +180,8 @@ class LegMedia {
   std::atomic<bool> dtmf_posted_{false};
   std::optional<MonitoringToneConfig> posted_beep_;
   std::atomic<bool> beep_posted_{false};
+  std::optional<std::pair<SrtpContext, SrtpContext>> posted_keys_;
+  std::atomic<bool> keys_posted_{false};
 };
 
 }  // namespace callsup::detail
