@@ -2,6 +2,7 @@
 #include "pbx.hpp"
 
 #include <csignal>
+#include <cstdio>
 #include <memory>
 
 #include "control.hpp"
@@ -14,6 +15,21 @@
 namespace callsup::pbx {
 
 namespace {
+
+/// The media engine's totals as one line (SIGUSR1): whether its ticks kept time and what it carried.
+std::string engine_stats(const MediaEngine& engine) {
+  const EngineThreadStats total = engine.stats().total;
+  char text[320];
+  std::snprintf(text, sizeof text,
+                "calls=%llu legs=%llu ticks=%llu missed_ticks=%llu packets_in=%llu packets_out=%llu "
+                "tick_lateness_p99_ms=%.1f latency_p99_ms=%.1f cpu_seconds=%.2f",
+                static_cast<unsigned long long>(total.calls), static_cast<unsigned long long>(total.legs),
+                static_cast<unsigned long long>(total.ticks), static_cast<unsigned long long>(total.missed_ticks),
+                static_cast<unsigned long long>(total.packets_in),
+                static_cast<unsigned long long>(total.packets_out), total.tick_lateness_p99_ms,
+                total.latency_p99_ms, total.cpu_seconds);
+  return text;
+}
 
 std::string describe(const Event& e) {
   std::string line = std::string(to_string(e.kind)) + " session=" + std::to_string(e.session) +
@@ -105,6 +121,7 @@ int run_pbx(const PbxConfig& config) {
     if (sigwait(&signals, &signal) != 0) continue;
     if (signal == SIGUSR1 || signal == SIGHUP) {
       log_line("counters", counters.format());
+      log_line("engine", engine_stats(control.engine()));
       continue;
     }
     log_line("pbx", std::string("stopping (") + (signal == SIGINT ? "SIGINT" : "SIGTERM") + ")");
