@@ -1,0 +1,116 @@
+// callsup: SupervisionService, events: stamping, the sinks, and ordered delivery after the lock is released.
+// Included by callsup/session/supervision_service.hpp (the class and its documentation).
+#pragma once
+
+namespace callsup {
+
+inline void SupervisionService::record_security(const SecurityIncident& incident) {
+  if (incident.what.empty()) throw Error(errc::invalid_argument, "a security incident needs a `what`");
+  std::unique_lock lock(mutex_);
+  Event e;
+  e.kind = EventKind::security;
+  e.supervisor = incident.extension;
+  if (auto profile = directory_.find_extension(incident.extension)) e.tenant = profile->tenant;
+  e.allowed = false;
+  e.reason = Reason::custom;
+  e.rule = incident.what;
+  e.detail = incident.detail;
+  emit(std::move(e));
+  finish(lock, 0);
+}
+
+inline void SupervisionService::add_event_sink(std::shared_ptr<EventSink> sink) {
+  if (!sink) throw Error(errc::invalid_argument, "event sink must not be null");
+  std::lock_guard lock(sinks_mutex_);
+  event_sinks_.push_back(std::move(sink));
+}
+
+inline void SupervisionService::add_audit_sink(std::shared_ptr<AuditSink> sink) {
+  if (!sink) throw Error(errc::invalid_argument, "audit sink must not be null");
+  std::lock_guard lock(sinks_mutex_);
+  audit_sinks_.push_back(std::move(sink));
+}
+
+inline void SupervisionService::add_route_observer(RouteObserver observer) {
+  if (!observer) throw Error(errc::invalid_argument, "route observer must be callable");
+  std::lock_guard lock(sinks_mutex_);
+  route_observers_.push_back(std::move(observer));
+}
+
+inline std::uint64_t SupervisionService::sink_failures() const {
+  std::lock_guard lock(sinks_mutex_);
+  return sink_failures_;
+}
+
+inline std::string SupervisionService::last_sink_failure() const {
+  std::lock_guard lock(sinks_mutex_);
+  return last_sink_failure_;
+}
+
+inline Event SupervisionService::event_of(const SessionInfo& info, EventKind kind, EventSource source,
+                                          std::string detail) const {
+  Event e;
+  e.kind = kind;
+  e.session = info.id;
+  e.tenant = info.tenant;
+  e.call = info.call;
+  e.supervisor = info.supervisor;
+  e.supervisor_leg = info.supervisor_leg;
+  e.target = info.target;
+  e.target_leg = info.target_leg;
+  e.mode = info.mode;
+  e.source = source;
+  e.channel = info.channel;
+  e.detail = std::move(detail);
+  return e;
+}
+
+inline void SupervisionService::emit(Event e) {
+  e.sequence = ++sequence_;
+  e.time = config_.wall_clock ? config_.wall_clock() : std::chrono::system_clock::now();
+  dispatcher_.enqueue(std::move(e));
+}
+
+template <typename T>
+inline T SupervisionService::finish(std::unique_lock<std::mutex>& lock, T result,
+                                    bool wait_for_other_drainer) {
+  publish_routes();
+  const auto ticket = dispatcher_.last_ticket();
+  lock.unlock();
+  dispatcher_.deliver_until(ticket, wait_for_other_drainer);
+  return result;
+}
+
+inline void SupervisionService::deliver(Delivery& item) {
+  std::vector<std::shared_ptr<AuditSink>> audits;
+  std::vector<std::shared_ptr<EventSink>> events;
+  std::vector<RouteObserver> observers;
+  {
+    std::lock_guard lock(sinks_mutex_);
+    audits = audit_sinks_;
+    events = event_sinks_;
+    observers = route_observers_;
+  }
+  auto guard = [&](auto&& fn) {
+    try {
+      fn();
+    } catch (const std::exception& ex) {
+      std::lock_guard lock(sinks_mutex_);
+      ++sink_failures_;
+      last_sink_failure_ = ex.what();
+    } catch (...) {
+      std::lock_guard lock(sinks_mutex_);
+      ++sink_failures_;
+      last_sink_failure_ = "unknown exception";
+    }
+  };
+  if (auto* event = std::get_if<Event>(&item)) {
+    for (auto& sink : audits) guard([&] { sink->write(*event); });
+    for (auto& sink : events) guard([&] { sink->on_event(*event); });
+  } else {
+    auto& routes = std::get<std::shared_ptr<const RouteSet>>(item);
+    for (auto& observer : observers) guard([&] { observer(routes); });
+  }
+}
+
+}  // namespace callsup
