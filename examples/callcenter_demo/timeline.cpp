@@ -3,8 +3,8 @@
 
 #include <cstdio>
 
+#include "callsup/end_reason.hpp"
 #include "callsup/policy/reason.hpp"
-#include "callsup/session/end_reason.hpp"
 
 namespace callsup::demo {
 

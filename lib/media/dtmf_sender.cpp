@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <string>
 
-#include "callsup/dialplan/feature_code_plan.hpp"
 #include "callsup/error.hpp"
 
 namespace callsup {
@@ -48,8 +47,7 @@ void DtmfSender::send(std::string_view digits, int duration_ms, int gap_ms) {
     throw Error(errc::invalid_argument, "DTMF gap " + std::to_string(gap_ms) + " ms is negative");
   for (char digit : digits)
     if (!digit_event(digit))
-      throw Error(errc::invalid_argument,
-                  "DTMF digit " + detail::dialplan::quoted_char(digit) + " is not one of 0-9 * # A-D");
+      throw Error(errc::invalid_argument, "DTMF digit " + quoted_char(digit) + " is not one of 0-9 * # A-D");
 
   Tone tone;
   tone.duration = static_cast<std::uint16_t>(duration);

@@ -6,10 +6,10 @@
 #include <string_view>
 #include <system_error>
 
+#include "callsup/end_reason.hpp"
 #include "callsup/error.hpp"
 #include "callsup/mode.hpp"
 #include "callsup/policy/reason.hpp"
-#include "callsup/session/end_reason.hpp"
 
 #include "support/checks.hpp"
 

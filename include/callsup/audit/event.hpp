@@ -10,7 +10,7 @@
 #include "callsup/channel.hpp"
 #include "callsup/mode.hpp"
 #include "callsup/policy/reason.hpp"
-#include "callsup/session/end_reason.hpp"
+#include "callsup/end_reason.hpp"
 
 namespace callsup {
 

@@ -109,37 +109,9 @@ constexpr bool is_dial_char(char c) noexcept { return is_digit(c) || c == '*' ||
 /// Characters of DTMF codes (RFC 4733 events 0-15): 0-9 * # A-D.
 constexpr bool is_dtmf_char(char c) noexcept { return is_dial_char(c) || (c >= 'A' && c <= 'D'); }
 
-/// A single character for an error message: '5', or '\x07' when not printable ASCII
-/// (a lone byte of a multi-byte UTF-8 character is not text on its own).
-inline std::string quoted_char(char c) {
-  auto byte = static_cast<unsigned char>(c);
-  if (byte >= 0x20 && byte < 0x7f) return quoted(std::string_view(&c, 1));
-  constexpr char hex[] = "0123456789ABCDEF";
-  const char text[] = {'\\', 'x', hex[byte >> 4], hex[byte & 0xf]};
-  return quoted(std::string_view(text, sizeof text));
-}
-
-/// quoted(text), with ASCII control characters written as \xNN so that a NUL or an
-/// escape sequence in untrusted input neither truncates what() nor garbles a log line.
-inline std::string quoted_text(std::string_view text) {
-  auto is_control = [](char c) {
-    auto byte = static_cast<unsigned char>(c);
-    return byte < 0x20 || byte == 0x7f;
-  };
-  bool clean = true;
-  for (char c : text) clean = clean && !is_control(c);
-  if (clean) return quoted(text);
-  std::string out;
-  for (char c : text) {
-    if (!is_control(c)) {
-      out += c;
-      continue;
-    }
-    std::string one = quoted_char(c);  // '\xNN'
-    out.append(one, 1, one.size() - 2);
-  }
-  return quoted(out);
-}
+// Quoting for error messages (callsup/error.hpp), as the dial-plan code has always named it.
+using callsup::quoted_char;
+using callsup::quoted_text;
 
 }  // namespace detail::dialplan
 
