@@ -2,10 +2,7 @@
 // chunk layouts other writers produce, the bundled voices, and every malformed file.
 #include <doctest/doctest.h>
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -16,35 +13,15 @@
 
 #include "callsup/error.hpp"
 #include "support/checks.hpp"
+#include "support/scratch_dir.hpp"
 #include "wav.hpp"
 
 using namespace callsup;
+using callsup::testing::ScratchDir;
 using namespace callsup::demo;
 namespace fs = std::filesystem;
 
 namespace {
-
-/// A fresh directory per test, removed with its files.
-class ScratchDir {
- public:
-  ScratchDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() /
-            ("callsup-wav-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
 
 // Hand-made files, little-endian.
 std::string u16(unsigned value) {
@@ -113,7 +90,7 @@ const std::vector<std::int16_t> some_samples{0, 1, -1, 1234, -4321, 32767, -3276
 }  // namespace
 
 TEST_CASE("demo: wav: samples written are read back exactly, mono and stereo, any rate") {
-  ScratchDir dir;
+  const ScratchDir dir("callsup-wav");
   const std::string mono = dir.file("mono.wav");
   write_wav(mono, some_samples, 8000);
   const Pcm back = read_wav(mono);
@@ -139,7 +116,7 @@ TEST_CASE("demo: wav: samples written are read back exactly, mono and stereo, an
 }
 
 TEST_CASE("demo: wav: write_wav writes the canonical 44-byte header, little-endian") {
-  ScratchDir dir;
+  const ScratchDir dir("callsup-wav");
   const std::string path = dir.file("header.wav");
   write_wav(path, some_samples, 16000, 2);
   const std::string expected =
@@ -149,7 +126,7 @@ TEST_CASE("demo: wav: write_wav writes the canonical 44-byte header, little-endi
 }
 
 TEST_CASE("demo: wav: read_wav skips LIST, fact and odd-sized chunks and reads WAVE_FORMAT_EXTENSIBLE") {
-  ScratchDir dir;
+  const ScratchDir dir("callsup-wav");
   const std::string path = dir.file("chunks.wav");
   const std::vector<std::int16_t> samples{100, -200, 300, -400};
   // An odd-sized LIST (padded), the fmt, a fact chunk, the data, and a chunk after the data.
@@ -195,7 +172,7 @@ TEST_CASE("demo: wav: the bundled voices are several seconds of 8 kHz mono speec
 }
 
 TEST_CASE("demo: wav: malformed files are errors naming the path and what is wrong") {
-  ScratchDir dir;
+  const ScratchDir dir("callsup-wav");
   const std::string data = chunk("data", pcm_bytes({1, 2}));
   const auto bad = [&](const std::string& name, const std::string& bytes, const std::string& what) {
     const std::string path = dir.file(name);
@@ -237,7 +214,7 @@ TEST_CASE("demo: wav: malformed files are errors naming the path and what is wro
 }
 
 TEST_CASE("demo: wav: files that cannot be read or written are io errors naming the path") {
-  ScratchDir dir;
+  const ScratchDir dir("callsup-wav");
   const std::string missing = dir.file("missing.wav");
   CHECK_CALLSUP_ERROR(read_wav(missing), errc::io_error, missing + ": cannot open for reading");
   const std::string folder = dir.file("folder.wav");
@@ -250,7 +227,7 @@ TEST_CASE("demo: wav: files that cannot be read or written are io errors naming 
 }
 
 TEST_CASE("demo: wav: write_wav refuses bad arguments, naming them, and writes nothing") {
-  ScratchDir dir;
+  const ScratchDir dir("callsup-wav");
   const std::string path = dir.file("never.wav");
   CHECK_CALLSUP_ERROR(write_wav(path, some_samples, 0), errc::invalid_argument,
                       "sample rate 0 is not positive");

@@ -19,34 +19,14 @@
 #include "callsup/audit/json_lines_audit_sink.hpp"
 #include "callsup/audit/memory_audit_sink.hpp"
 #include "callsup/error.hpp"
+#include "support/scratch_dir.hpp"
 
 using namespace callsup;
+using callsup::testing::ScratchDir;
 
 namespace {
 
 namespace fs = std::filesystem;
-
-/// A fresh directory under the system temp dir, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() /
-            ("callsup-audit-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
 
 AuditRecord make_record(std::uint64_t sequence, EventKind kind = EventKind::attempt) {
   AuditRecord record;
@@ -106,7 +86,7 @@ void check_io_error(const std::string& path, const std::string& reason) {
 TEST_SUITE_BEGIN("audit_sinks");
 
 TEST_CASE("audit_sinks: JsonLinesAuditSink writes one parseable line per record") {
-  TempDir dir;
+  const ScratchDir dir("callsup-audit");
   const std::string path = dir.file("audit.jsonl");
   JsonLinesAuditSink sink(path);
   CHECK(sink.path() == path);
@@ -126,7 +106,7 @@ TEST_CASE("audit_sinks: JsonLinesAuditSink writes one parseable line per record"
 }
 
 TEST_CASE("audit_sinks: JsonLinesAuditSink: a record is in the file when write() returns") {
-  TempDir dir;
+  const ScratchDir dir("callsup-audit");
   const std::string path = dir.file("audit.jsonl");
   JsonLinesAuditSink sink(path);
   CHECK(fs::exists(path));  // created at construction, not on first write
@@ -142,7 +122,7 @@ TEST_CASE("audit_sinks: JsonLinesAuditSink: a record is in the file when write()
 }
 
 TEST_CASE("audit_sinks: JsonLinesAuditSink appends and never truncates") {
-  TempDir dir;
+  const ScratchDir dir("callsup-audit");
   const std::string path = dir.file("audit.jsonl");
   {
     std::ofstream existing(path);
@@ -164,7 +144,7 @@ TEST_CASE("audit_sinks: JsonLinesAuditSink appends and never truncates") {
 }
 
 TEST_CASE("audit_sinks: JsonLinesAuditSink: two sinks open on one file interleave whole lines") {
-  TempDir dir;
+  const ScratchDir dir("callsup-audit");
   const std::string path = dir.file("audit.jsonl");
   JsonLinesAuditSink a(path);
   JsonLinesAuditSink b(path);
@@ -177,7 +157,7 @@ TEST_CASE("audit_sinks: JsonLinesAuditSink: two sinks open on one file interleav
 }
 
 TEST_CASE("audit_sinks: JsonLinesAuditSink creates the file no more permissive than 0640") {
-  TempDir dir;
+  const ScratchDir dir("callsup-audit");
   const std::string path = dir.file("audit.jsonl");
   JsonLinesAuditSink sink(path);
   struct stat info {};
@@ -186,7 +166,7 @@ TEST_CASE("audit_sinks: JsonLinesAuditSink creates the file no more permissive t
 }
 
 TEST_CASE("audit_sinks: JsonLinesAuditSink with fsync_each_record and flush()") {
-  TempDir dir;
+  const ScratchDir dir("callsup-audit");
   const std::string path = dir.file("audit.jsonl");
   JsonLinesAuditSink sink(path, JsonLinesOptions{true});
   CHECK(sink.options().fsync_each_record);
@@ -197,7 +177,7 @@ TEST_CASE("audit_sinks: JsonLinesAuditSink with fsync_each_record and flush()") 
 }
 
 TEST_CASE("audit_sinks: JsonLinesAuditSink reports unusable paths as io_error naming the path") {
-  TempDir dir;
+  const ScratchDir dir("callsup-audit");
   check_io_error(dir.file("no-such-dir/audit.jsonl"), "No such file or directory");
   check_io_error(dir.file(""), "Is a directory");  // the directory itself
   try {
@@ -225,7 +205,7 @@ TEST_CASE("audit_sinks: JsonLinesAuditSink reports a failed write as io_error; t
 }
 
 TEST_CASE("audit_sinks: JsonLinesAuditSink: 4 threads x 1000 records give 4000 intact lines") {
-  TempDir dir;
+  const ScratchDir dir("callsup-audit");
   const std::string path = dir.file("audit.jsonl");
   constexpr std::uint64_t threads = 4;
   constexpr std::uint64_t per_thread = 1000;
@@ -254,7 +234,7 @@ TEST_CASE("audit_sinks: JsonLinesAuditSink: 4 threads x 1000 records give 4000 i
 
 TEST_CASE("audit_sinks: JsonLinesAuditSink: separate sinks on one file from 2 threads keep lines intact") {
   // Stands in for two processes sharing a log: only O_APPEND keeps them apart.
-  TempDir dir;
+  const ScratchDir dir("callsup-audit");
   const std::string path = dir.file("audit.jsonl");
   {
     JsonLinesAuditSink a(path);
@@ -375,7 +355,7 @@ TEST_CASE("audit_sinks: a throwing do_write reaches the caller and releases the 
 }
 
 TEST_CASE("audit_sinks: AuditSink is used through the base class") {
-  TempDir dir;
+  const ScratchDir dir("callsup-audit");
   std::vector<std::unique_ptr<AuditSink>> sinks;
   sinks.push_back(std::make_unique<MemoryAuditSink>());
   sinks.push_back(std::make_unique<JsonLinesAuditSink>(dir.file("audit.jsonl")));
