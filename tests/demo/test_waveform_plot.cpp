@@ -1,9 +1,7 @@
-// Tests of the demo's waveform picture and what it is drawn with: the canvas (clipping),
-// the bitmap font, the plot's layout and pixels (decoded from the PNG), and its errors.
+// Tests of the demo's waveform picture: text measuring and fitting, the plot's layout and its
+// pixels (the PNG cairo wrote, decoded by cairo), and its errors.
 #include <doctest/doctest.h>
 
-#include <array>
-#include <climits>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -12,29 +10,20 @@
 #include <string>
 #include <vector>
 
-#include "bitmap_font.hpp"
 #include "callsup/error.hpp"
-#include "canvas.hpp"
-#include "png_reader.hpp"
+#include "png_image.hpp"
 #include "support/checks.hpp"
+#include "support/scratch_dir.hpp"
 #include "waveform_plot.hpp"
 
 namespace {
 
 using namespace callsup;
 using namespace callsup::demo;
-using namespace callsup::demo::test;
+using namespace callsup::demo::testing;
+using callsup::testing::ScratchDir;
 
-constexpr Rgb red{200, 0, 0};
-constexpr Rgb blue{0, 0, 200};
-constexpr Rgb black{0, 0, 0};
-
-int count_pixels(const Canvas& canvas, Rgb colour) {
-  int count = 0;
-  for (int y = 0; y < canvas.height(); ++y)
-    for (int x = 0; x < canvas.width(); ++x) count += canvas.pixel(x, y) == colour ? 1 : 0;
-  return count;
-}
+constexpr double text_px = waveform_text_font_px;
 
 /// `seconds` of zeros at 8 kHz.
 std::vector<std::int16_t> silence(double seconds) {
@@ -53,14 +42,38 @@ std::vector<std::int16_t> joined(std::vector<std::int16_t> first, const std::vec
   return first;
 }
 
-/// Text and axis pixels: every other colour of the picture has a channel above 120.
+/// Text and axis pixels: every other colour of the picture has a channel above 120 (text is
+/// anti-aliased: its edges are lighter, its strokes are ink).
 bool is_ink(Rgb pixel) { return pixel.r < 120 && pixel.g < 120 && pixel.b < 120; }
+
+/// Is `pixel` `colour` drawn on white, at least half covered: white + a (colour - white) for
+/// some a in [0.5, 1], to a rounding? Anti-aliased text in `colour` is made of such pixels.
+bool drawn_in(Rgb pixel, Rgb colour) {
+  if (pixel == white) return false;
+  const int channels[3][2] = {{pixel.r, colour.r}, {pixel.g, colour.g}, {pixel.b, colour.b}};
+  int strongest = 0;  // the channel where colour differs most from white decides the coverage
+  for (int c = 1; c < 3; ++c)
+    if (255 - channels[c][1] > 255 - channels[strongest][1]) strongest = c;
+  const double coverage = (255.0 - channels[strongest][0]) / (255.0 - channels[strongest][1]);
+  if (coverage < 0.5 || coverage > 1.02) return false;
+  for (const auto& [drawn, given] : channels)
+    if (std::abs(drawn - (255 - coverage * (255 - given))) > 3) return false;
+  return true;
+}
 
 /// Pixels of `colour` in the rectangle [x0, x1) x [y0, y1).
 int count_in(const PngImage& image, int x0, int x1, int y0, int y1, Rgb colour) {
   int count = 0;
   for (int y = y0; y < y1; ++y)
     for (int x = x0; x < x1; ++x) count += image.at(x, y) == colour ? 1 : 0;
+  return count;
+}
+
+/// Pixels drawn_in `colour` in the rectangle [x0, x1) x [y0, y1).
+int drawn_in_area(const PngImage& image, int x0, int x1, int y0, int y1, Rgb colour) {
+  int count = 0;
+  for (int y = y0; y < y1; ++y)
+    for (int x = x0; x < x1; ++x) count += drawn_in(image.at(x, y), colour) ? 1 : 0;
   return count;
 }
 
@@ -81,9 +94,9 @@ int far_from_zero(const PngImage& image, const WaveformLayout& layout, std::size
 }
 
 PngImage render(const WaveformPlot& plot, const std::string& name) {
-  const ScratchFile file(name);
-  write_waveform_png(file.path(), plot);
-  return decode_png(read_file_bytes(file.path()));
+  const ScratchDir dir("callsup-plot");
+  write_waveform_png(dir.file(name), plot);
+  return read_png(dir.file(name));
 }
 
 /// Track 1 silent for 2 s then loud for 2 s; track 2 silent; phases with a gap between them.
@@ -100,99 +113,38 @@ WaveformPlot known_plot() {
 
 }  // namespace
 
-TEST_CASE("demo: canvas drawing is clipped to the image") {
-  Canvas canvas(10, 8);
-  CHECK(canvas.rgb().size() == 10 * 8 * 3);
-  CHECK(count_pixels(canvas, white) == 80);
+TEST_CASE("demo: plot text is measured and fitted in whole characters") {
+  CHECK(text_width("", text_px) == 0);
+  const double one = text_width("customer heard", text_px);
+  CHECK(one > 0);
+  CHECK(text_width("customer heard", 2 * text_px) > 1.5 * one);  // scales with the size
+  CHECK(text_width("customer heard", text_px, true) > one);      // bold is wider
+  CHECK(text_width("customer heard customer heard", text_px) ==
+        doctest::Approx(2 * one + text_width(" ", text_px)));
 
-  canvas.fill_rect(-5, -5, 8, 7, red);  // covers x 0..2, y 0..1 of the image
-  CHECK(count_pixels(canvas, red) == 6);
-  CHECK(canvas.pixel(2, 1) == red);
-  CHECK(canvas.pixel(3, 0) == white);
-  CHECK(canvas.pixel(0, 2) == white);
+  CHECK(fit_text("customer heard", one, text_px) == "customer heard");
+  const std::string cut = fit_text("customer heard", one * 0.7, text_px);
+  CHECK(cut.size() > 3);
+  CHECK(cut.ends_with("\u2026"));
+  CHECK(std::string("customer heard").starts_with(cut.substr(0, cut.size() - 3)));
+  CHECK(text_width(cut, text_px) <= one * 0.7);
+  CHECK(fit_text("customer heard", 2, text_px).empty());  // not even the ellipsis fits
 
-  canvas.fill_rect(8, 6, 100, 100, blue);
-  CHECK(count_pixels(canvas, blue) == 4);
-  CHECK(canvas.pixel(9, 7) == blue);
-  CHECK(canvas.pixel(7, 6) == white);
-
-  Canvas lines(10, 8);
-  lines.vertical_line(4, 100, -100, red);
-  lines.horizontal_line(50, -50, 3, blue);
-  CHECK(count_pixels(lines, red) == 7);  // the whole column but its crossing with the row
-  CHECK(count_pixels(lines, blue) == 10);
-  CHECK(lines.pixel(4, 0) == red);
-  CHECK(lines.pixel(4, 7) == red);
-  CHECK(lines.pixel(3, 0) == white);
-
-  // Wholly outside, empty, or at the extremes of int: nothing drawn, nothing overflows.
-  Canvas untouched(10, 8);
-  untouched.vertical_line(-1, 0, 7, red);
-  untouched.vertical_line(10, 0, 7, red);
-  untouched.horizontal_line(0, 9, -1, red);
-  untouched.horizontal_line(0, 9, 8, red);
-  untouched.fill_rect(2, 2, 0, 5, red);
-  untouched.fill_rect(2, 2, 5, -1, red);
-  untouched.fill_rect(INT_MAX - 1, 0, INT_MAX, 5, red);
-  untouched.fill_rect(INT_MIN, INT_MIN, INT_MAX, INT_MAX, red);
-  untouched.set_pixel(-1, 3, red);
-  untouched.draw_text(INT_MAX - 3, INT_MAX - 3, "clipped", red, 64);
-  CHECK(count_pixels(untouched, white) == 80);
-  untouched.vertical_line(2, INT_MIN, INT_MAX, red);
-  CHECK(count_pixels(untouched, red) == 8);
-
-  CHECK_CALLSUP_ERROR(canvas.pixel(10, 0), errc::invalid_argument, "(10, 0)");
-  CHECK_CALLSUP_ERROR(canvas.pixel(0, -1), errc::invalid_argument, "(0, -1)");
-  CHECK_CALLSUP_ERROR(Canvas(0, 5), errc::invalid_argument, "width 0");
-  CHECK_CALLSUP_ERROR(Canvas(5, 20000), errc::invalid_argument, "height 20000");
-}
-
-TEST_CASE("demo: every printable ASCII glyph draws something inside its cell, and they all differ") {
-  std::set<std::array<std::uint8_t, glyph_height>> distinct;
-  for (int code = 32; code <= 126; ++code) {
-    const char c = static_cast<char>(code);
-    INFO("character '" << c << "' (" << code << ")");
-    Canvas canvas(font_cell_width + 2, font_cell_height + 2);
-    CHECK(canvas.draw_text(1, 1, std::string(1, c), black) == font_cell_width);
-    const int lit = count_pixels(canvas, black);
-    if (c == ' ') {
-      CHECK(lit == 0);
-    } else {
-      CHECK(lit > 0);
+  // Whole characters: "é" (2 bytes) and "€" (3 bytes) are kept or dropped, never split; bytes
+  // that are not UTF-8 are measured and drawn as U+FFFD.
+  const std::set<std::string> whole{"", "é", "éé", "ééé", "ééé€", "ééé€€"};
+  for (double room = 0; room < text_width("ééé€€€", text_px); room += 2) {
+    const std::string fitted = fit_text("ééé€€€", room, text_px);
+    INFO("room " << room << ": '" << fitted << "'");
+    const std::string ellipsis = "\u2026";
+    if (!fitted.empty()) {
+      REQUIRE(fitted.ends_with(ellipsis));
+      CHECK(whole.count(fitted.substr(0, fitted.size() - ellipsis.size())) == 1);
     }
-    int inside = 0;
-    for (int y = 1; y < 1 + glyph_height; ++y)
-      for (int x = 1; x < 1 + glyph_width; ++x) inside += canvas.pixel(x, y) == black ? 1 : 0;
-    CHECK(inside == lit);
-    distinct.insert(glyph_for(c).rows);
+    CHECK(text_width(fitted, text_px) <= room);
   }
-  CHECK(distinct.size() == 95);
-
-  // Characters the font lacks show as a box, not as nothing, and not as some letter.
-  for (const char c : {'\n', '\x7f', '\xc3', '\x01'}) {
-    CHECK(glyph_for(c).rows == glyph_for('\x02').rows);
-    CHECK(distinct.count(glyph_for(c).rows) == 0);
-  }
-  Canvas box(font_cell_width, font_cell_height);
-  box.draw_text(0, 0, "\t", black);
-  CHECK(count_pixels(box, black) > 0);
-}
-
-TEST_CASE("demo: text is scaled, measured and fitted") {
-  Canvas small(40, 40);
-  Canvas big(40, 40);
-  small.draw_text(0, 0, "A", black, 1);
-  CHECK(big.draw_text(0, 0, "A", black, 3) == 3 * font_cell_width);
-  CHECK(count_pixels(big, black) == 9 * count_pixels(small, black));
-  CHECK_CALLSUP_ERROR(small.draw_text(0, 0, "A", black, 0), errc::invalid_argument, "scale 0");
-  CHECK_CALLSUP_ERROR(small.draw_text(0, 0, "A", black, 65), errc::invalid_argument, "scale 65");
-
-  CHECK(text_width("abc", 2) == 3 * font_cell_width * 2);
-  CHECK(text_width("", 3) == 0);
-  CHECK(fit_text("customer heard", 14 * font_cell_width) == "customer heard");
-  CHECK(fit_text("customer heard", 10 * font_cell_width) == "customer..");
-  CHECK(fit_text("customer heard", 10 * font_cell_width * 2, 2) == "customer..");
-  CHECK(fit_text("customer heard", 2 * font_cell_width).empty());
+  CHECK(text_width("a\xff", text_px) == text_width("a\uFFFD", text_px));
+  CHECK(text_width("\xc3", text_px) == text_width("\uFFFD", text_px));
 }
 
 TEST_CASE("demo: the waveform plot shows loud and silent stretches, phases, title and labels") {
@@ -206,9 +158,7 @@ TEST_CASE("demo: the waveform plot shows loud and silent stretches, phases, titl
   CHECK(layout.height == image.height);
   CHECK(layout.duration_s == 4.0);
   CHECK(layout.label_step_s == 1.0);
-  CHECK(layout.plot_left > 16 + text_width("loud later", 2));
-  const Canvas drawn = draw_waveform_plot(plot);
-  CHECK(image.rgb == std::vector<std::uint8_t>(drawn.rgb().begin(), drawn.rgb().end()));
+  CHECK(layout.plot_left > 16 + text_width("loud later", text_px));
 
   const int loud_reach = layout.track_height / 3;  // the square wave reaches the band's edge
   for (int x = layout.x_at(2.05); x <= layout.x_at(3.95); ++x) {
@@ -245,20 +195,22 @@ TEST_CASE("demo: the waveform plot shows loud and silent stretches, phases, titl
   CHECK(ink_in(image, layout.x_at(2.5), layout.x_at(3.5), layout.phase_row_top, layout.tracks_top) > 0);
   CHECK(ink_in(image, layout.x_at(1.55), layout.x_at(2.45), layout.phase_row_top, layout.tracks_top) == 0);
 
-  // The title at the top left; the rest of the top stays white.
-  const int title_end = 16 + text_width(plot.title, 3);
+  // The title at the top left; the rest of the top stays white (one column more for the last
+  // glyph's anti-aliased edge).
+  const int title_end =
+      16 + static_cast<int>(std::ceil(text_width(plot.title, waveform_title_font_px, true))) + 1;
   CHECK(ink_in(image, 0, title_end, 0, layout.phase_row_top) > 0);
   CHECK(count_in(image, title_end, image.width, 0, layout.phase_row_top, white) ==
         (image.width - title_end) * layout.phase_row_top);
 
   // Each label at the left of its own track, in its track's colour.
   const int band = layout.track_height;
-  CHECK(count_in(image, 0, layout.plot_left, layout.track_top(0), layout.track_top(0) + band,
-                 track_colour(0)) > 0);
-  CHECK(count_in(image, 0, layout.plot_left, layout.track_top(1), layout.track_top(1) + band,
-                 track_colour(1)) > 0);
-  CHECK(count_in(image, 0, layout.plot_left, layout.track_top(1), layout.track_top(1) + band,
-                 track_colour(0)) == 0);
+  CHECK(drawn_in_area(image, 0, layout.plot_left, layout.track_top(0), layout.track_top(0) + band,
+                      track_colour(0)) > 0);
+  CHECK(drawn_in_area(image, 0, layout.plot_left, layout.track_top(1), layout.track_top(1) + band,
+                      track_colour(1)) > 0);
+  CHECK(drawn_in_area(image, 0, layout.plot_left, layout.track_top(1), layout.track_top(1) + band,
+                      track_colour(0)) == 0);
 
   // A tick and a label per second under the tracks; no tick between seconds.
   for (int second = 0; second <= 4; ++second) {
@@ -317,9 +269,9 @@ TEST_CASE("demo: a narrow plot keeps long labels and a long title inside their s
   for (std::size_t i = 0; i < 2; ++i) {
     INFO("track " << i);
     const int top = layout.track_top(i);
-    CHECK(count_in(image, 0, layout.plot_left, top, top + layout.track_height, track_colour(i)) > 0);
-    CHECK(count_in(image, layout.plot_left - 1, image.width, top, top + layout.track_height,
-                   track_colour(i)) == 0);
+    CHECK(drawn_in_area(image, 0, layout.plot_left, top, top + layout.track_height, track_colour(i)) > 0);
+    CHECK(drawn_in_area(image, layout.plot_left - 1, image.width, top, top + layout.track_height,
+                        track_colour(i)) == 0);
   }
   CHECK(ink_in(image, 0, image.width, 0, layout.phase_row_top) > 0);
   CHECK(ink_in(image, image.width - 16, image.width, 0, layout.phase_row_top) == 0);
@@ -334,7 +286,7 @@ TEST_CASE("demo: a long plot labels fewer ticks, far enough apart to read") {
   CHECK(layout.label_step_s >= 30);
   const double pixels_per_label =
       layout.label_step_s * (layout.plot_right - layout.plot_left) / layout.duration_s;
-  CHECK(pixels_per_label >= text_width("600 s", 2));
+  CHECK(pixels_per_label >= text_width("600 s", text_px));
   const PngImage image = render(plot, "long.png");
   // Labelled ticks at multiples of the step only.
   CHECK(is_ink(image.at(layout.x_at(layout.label_step_s), layout.axis_y + 6)));
@@ -343,7 +295,8 @@ TEST_CASE("demo: a long plot labels fewer ticks, far enough apart to read") {
 
 TEST_CASE("demo: invalid waveform plots are rejected naming the bad value") {
   const WaveformPlot good = known_plot();
-  const ScratchFile file("invalid.png");
+  const ScratchDir dir("callsup-plot");
+  const std::string file = dir.file("invalid.png");
   const auto with = [&good](auto change) {
     WaveformPlot plot = good;
     change(plot);
@@ -351,8 +304,8 @@ TEST_CASE("demo: invalid waveform plots are rejected naming the bad value") {
   };
   const auto rejects = [&file](const WaveformPlot& plot, const std::string& needle) {
     CHECK_CALLSUP_ERROR(waveform_layout(plot), errc::invalid_argument, needle);
-    CHECK_CALLSUP_ERROR(write_waveform_png(file.path(), plot), errc::invalid_argument, needle);
-    CHECK_FALSE(std::filesystem::exists(file.path()));
+    CHECK_CALLSUP_ERROR(write_waveform_png(file, plot), errc::invalid_argument, needle);
+    CHECK_FALSE(std::filesystem::exists(file));
   };
   rejects(with([](WaveformPlot& p) { p.tracks.clear(); }), "no tracks");
   rejects(with([](WaveformPlot& p) { p.width = 319; }), "width 319");
