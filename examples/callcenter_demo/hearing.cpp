@@ -10,8 +10,9 @@
 #include <string>
 #include <vector>
 
+#include <kissfft.hh>
+
 #include "callsup/error.hpp"
-#include "fft.hpp"
 
 namespace callsup::demo {
 namespace {
@@ -116,34 +117,43 @@ double recording_energy(const Signals& s, std::size_t from, std::size_t to) {
   return sum;
 }
 
+// The FFT size for n values: the next power of two, KISS FFT's fastest case (radix 4 and 2).
+std::size_t fft_size(std::size_t n) {
+  std::size_t size = 1;
+  while (size < n) size *= 2;
+  return size;
+}
+
 // sum_t recording[t] * loop[offset + t] for every offset in [0, loop_size), by one complex FFT
-// of both real signals at once (recording real, loop imaginary) and one inverse.
+// of both real signals at once (recording real, loop imaginary) and one inverse (KISS FFT, in
+// double precision: its C++ template, header-only).
 std::vector<double> correlate_all_offsets(const Signals& s) {
-  const std::size_t n = next_power_of_two(s.loop.size());
-  const FftPlan plan(n);
+  const std::size_t n = fft_size(s.loop.size());
   std::vector<std::complex<double>> z(n);
   for (std::size_t i = 0; i < s.recording.size(); ++i) z[i].real(s.recording[i]);
   for (std::size_t i = 0; i < s.loop.size(); ++i) z[i].imag(s.loop[i]);
-  plan.forward(z);
-  // Split Z into the spectra R and E of the two real signals (R[k] = (Z[k] + Z*[n-k]) / 2,
-  // E[k] = (Z[k] - Z*[n-k]) / 2i) and replace Z by conj(R) E, the correlation's spectrum;
+  std::vector<std::complex<double>> spectrum(n);
+  kissfft<double>(n, false).transform(z.data(), spectrum.data());
+  // Split the spectrum into those of the two real signals (R[k] = (Z[k] + Z*[n-k]) / 2,
+  // E[k] = (Z[k] - Z*[n-k]) / 2i) and replace it by conj(R) E, the correlation's spectrum;
   // k and n - k are done together because each needs the other's original value.
   const std::complex<double> over_two_i(0, -0.5);  // 1 / 2i
   for (std::size_t k = 0; k <= n / 2; ++k) {
     const std::size_t mirror = (n - k) % n;
-    const std::complex<double> a = z[k];
-    const std::complex<double> b = z[mirror];
+    const std::complex<double> a = spectrum[k];
+    const std::complex<double> b = spectrum[mirror];
     const auto cross = [&](std::complex<double> here, std::complex<double> there) {
       const std::complex<double> recording_spectrum = 0.5 * (here + std::conj(there));
       const std::complex<double> loop_spectrum = (here - std::conj(there)) * over_two_i;
       return std::conj(recording_spectrum) * loop_spectrum;
     };
-    z[k] = cross(a, b);
-    z[mirror] = cross(b, a);
+    spectrum[k] = cross(a, b);
+    spectrum[mirror] = cross(b, a);
   }
-  plan.inverse(z);
+  kissfft<double>(n, true).transform(spectrum.data(), z.data());  // unscaled: times n
+  const double scale = 1.0 / static_cast<double>(n);
   std::vector<double> out(s.loop_size);
-  for (std::size_t offset = 0; offset < s.loop_size; ++offset) out[offset] = z[offset].real();
+  for (std::size_t offset = 0; offset < s.loop_size; ++offset) out[offset] = z[offset].real() * scale;
   return out;
 }
 

@@ -61,7 +61,7 @@ inline constexpr double heard_threshold = 0.25;
 /// A source needs about 0.5 s of speech in the recording for a reliable decision (a 1.5 s
 /// stretch of the bundled voices can hold as little as 0.3 s). A recording that is empty,
 /// silent, or shorter than one block (sample_rate / 2 samples) hears nobody (score 0).
-/// Costs about 10-20 ms for a few seconds of recording at -Og (two FFTs of 2^17 points).
+/// Costs about 20-40 ms for a few seconds of recording at -Og (two FFTs of 2^17 points, KISS FFT).
 /// Throws Error(invalid_argument) when `source_loop` is empty or `sample_rate` is not
 /// positive.
 SourceHearing find_source(std::span<const std::int16_t> recording, std::span<const std::int16_t> source_loop,

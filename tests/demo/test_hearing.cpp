@@ -1,7 +1,7 @@
 // callsup-demo: finding a voice in a recording. The bundled voices are mixed as the engine
 // mixes them (each G.711-coded by its phone and decoded by the engine, summed at unity gain
 // with saturation, coded again to the listener) at random loop offsets, with offset jumps,
-// lost frames, a late start and short segments; then what is not a voice; then the FFT.
+// lost frames, a late start and short segments; then what is not a voice.
 //
 // Each test case prints the worst score of a voice that was there and the best of one that
 // was not, and checks them against bounds; hearing.hpp states the margins measured.
@@ -10,9 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <complex>
 #include <cstdint>
-#include <limits>
 #include <numbers>
 #include <random>
 #include <string>
@@ -20,7 +18,6 @@
 
 #include "callsup/error.hpp"
 #include "callsup/media/g711.hpp"
-#include "fft.hpp"
 #include "hearing.hpp"
 #include "support/checks.hpp"
 #include "wav.hpp"
@@ -377,72 +374,4 @@ TEST_CASE("demo: hearing: bad arguments are errors naming them; a silent or tiny
     CHECK(found.score >= 0);
     CHECK(found.score <= 1);
   }
-}
-
-TEST_CASE("demo: fft: matches the DFT's definition, forward and inverse") {
-  std::mt19937 rng(9);
-  std::normal_distribution<double> value(0, 1);
-  for (const std::size_t n : {1, 2, 4, 8, 64, 512}) {
-    std::vector<std::complex<double>> x(n);
-    for (auto& v : x) v = {value(rng), value(rng)};
-    std::vector<std::complex<double>> spectrum = x;
-    FftPlan(n).forward(spectrum);
-    double error = 0;
-    for (std::size_t k = 0; k < n; ++k) {
-      std::complex<double> sum = 0;
-      for (std::size_t t = 0; t < n; ++t)
-        sum += x[t] * std::polar(1.0, -2 * std::numbers::pi * static_cast<double>(k * t % n) /
-                                          static_cast<double>(n));
-      error = std::max(error, std::abs(sum - spectrum[k]));
-    }
-    INFO("size " << n);
-    CHECK(error <= 1e-9 * static_cast<double>(n));
-    std::vector<std::complex<double>> again = spectrum;
-    fft(again, true);
-    double round_trip = 0;
-    for (std::size_t t = 0; t < n; ++t) round_trip = std::max(round_trip, std::abs(again[t] - x[t]));
-    CHECK(round_trip <= 1e-12 * static_cast<double>(n));
-    std::vector<std::complex<double>> once = x;
-    fft(once);
-    CHECK(once == spectrum);  // the one-off function is the plan
-  }
-}
-
-TEST_CASE("demo: fft: an impulse has a flat spectrum, a cosine two lines, at 65536 points") {
-  const std::size_t n = 65536;
-  const FftPlan plan(n);
-  std::vector<std::complex<double>> impulse(n);
-  impulse[0] = 1;
-  plan.forward(impulse);
-  CHECK(std::all_of(impulse.begin(), impulse.end(), [](auto v) { return std::abs(v - 1.0) < 1e-12; }));
-  std::vector<std::complex<double>> wave(n);
-  for (std::size_t t = 0; t < n; ++t)
-    wave[t] = std::cos(2 * std::numbers::pi * 1000 * static_cast<double>(t) / static_cast<double>(n));
-  plan.forward(wave);
-  for (std::size_t k = 0; k < n; ++k) {
-    const double expected = k == 1000 || k == n - 1000 ? n / 2.0 : 0.0;
-    if (std::abs(wave[k] - expected) > 1e-6)
-      FAIL_CHECK("bin " << k << " is " << wave[k].real() << "+" << wave[k].imag() << "i");
-  }
-}
-
-TEST_CASE("demo: fft: sizes that are not powers of two are refused, naming the size") {
-  for (const std::size_t n : {0, 3, 6, 1000}) {
-    std::vector<std::complex<double>> data(n);
-    CHECK_CALLSUP_ERROR(fft(data), errc::invalid_argument,
-                        "fft: size " + std::to_string(n) + " is not a power of two");
-  }
-  CHECK_CALLSUP_ERROR(FftPlan(12), errc::invalid_argument, "fft: size 12 is not a power of two");
-  std::vector<std::complex<double>> four(4);
-  CHECK_CALLSUP_ERROR(FftPlan(8).forward(four), errc::invalid_argument, "fft: 4 values for a plan of size 8");
-  CHECK(next_power_of_two(0) == 1);
-  CHECK(next_power_of_two(1) == 1);
-  CHECK(next_power_of_two(5) == 8);
-  CHECK(next_power_of_two(1024) == 1024);
-  CHECK(next_power_of_two(1025) == 2048);
-  CHECK_CALLSUP_ERROR(next_power_of_two(std::numeric_limits<std::size_t>::max()), errc::invalid_argument,
-                      "fft: no power of two >= 18446744073709551615 fits a size_t");
-  CHECK(is_power_of_two(1));
-  CHECK_FALSE(is_power_of_two(0));
-  CHECK_FALSE(is_power_of_two(96));
 }
