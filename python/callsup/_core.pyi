@@ -1940,3 +1940,9 @@ __all__ += (
     "unity_gain_q",
 )
 # --- end P3 ---
+
+# --- test support only, not API -----------------------------------------------------------
+
+def _testing_drive_sessions(
+    service: SupervisionService, workers: Sequence[tuple[str, str, str]], iterations: int, digits: str = "120"
+) -> list[str]: ...

@@ -31,5 +31,5 @@ def test_an_unknown_account_has_no_tenant_and_an_incident_needs_a_name() -> None
     with pytest.raises(ValueError, match="what"):
         w.service.record_security(what="", extension="744")
     with pytest.raises(TypeError):
-        w.service.record_security("bad_credentials")  # type: ignore[misc]  # keyword-only
+        w.service.record_security("bad_credentials")  # type: ignore[call-arg]  # keyword-only
     assert len(w.audit.of_kind(EventKind.security)) == 1

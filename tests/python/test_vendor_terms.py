@@ -218,9 +218,10 @@ def test_stratus_roles_set_roles_scope_and_channels() -> None:
 def test_stratus_speak_with_caller_is_the_tenants_whisper_to() -> None:
     tenant = TenantSettings("acme", feature_code_plan="stratus")
     stratus.speak_with_caller(tenant, stratus.SpeakWith.caller)
-    assert tenant.session_defaults.whisper_to is WhisperTo.other_party
+    caller_side = tenant.session_defaults.whisper_to
     stratus.speak_with_caller(tenant, stratus.SpeakWith.agent)
-    assert tenant.session_defaults.whisper_to is WhisperTo.target
+    agent_side = tenant.session_defaults.whisper_to
+    assert (caller_side, agent_side) == (WhisperTo.other_party, WhisperTo.target)
 
 
 # --- Lead Center ------------------------------------------------------------------------------
