@@ -19,27 +19,6 @@ namespace {
 using nlohmann::json;
 using nlohmann::ordered_json;
 
-constexpr std::array<EventKind, 10> all_event_kinds{
-    EventKind::attempt,          EventKind::denied,         EventKind::started, EventKind::armed,
-    EventKind::mode_changed,     EventKind::target_changed, EventKind::ended,   EventKind::agent_notified,
-    EventKind::action_requested, EventKind::security};
-
-constexpr std::array<EventSource, 5> all_event_sources{EventSource::api, EventSource::dial, EventSource::dtmf,
-                                                       EventSource::registry, EventSource::directory};
-
-// event.hpp has no parsers, and its header is not ours to extend; these stay local.
-std::optional<EventKind> event_kind_from_string(std::string_view text) noexcept {
-  for (EventKind kind : all_event_kinds)
-    if (to_string(kind) == text) return kind;
-  return std::nullopt;
-}
-
-std::optional<EventSource> event_source_from_string(std::string_view text) noexcept {
-  for (EventSource source : all_event_sources)
-    if (to_string(source) == text) return source;
-  return std::nullopt;
-}
-
 // The keys in the order they are written: the documented order reads best in a log.
 constexpr std::array<const char*, 19> all_keys{
     "seq",    "time",       "kind",  "tenant",    "session",  "call",   "supervisor", "supervisor_leg",

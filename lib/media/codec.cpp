@@ -7,6 +7,7 @@
 #include <string>
 #include <system_error>
 
+#include "ascii.hpp"
 #include "callsup/error.hpp"
 #include "callsup/media/g711.hpp"
 
@@ -87,13 +88,6 @@ class L16Codec final : public Codec {
   std::uint8_t payload_type_;
 };
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    return lower(x) == lower(y);
-  });
-}
-
 [[noreturn]] void reject(const std::string& message) { throw Error(errc::invalid_argument, message); }
 
 std::uint8_t payload_type_or(int requested, int static_default) {
@@ -127,15 +121,15 @@ int parse_field(std::string_view field) noexcept {
 }  // namespace
 
 std::unique_ptr<Codec> make_codec(const CodecSpec& spec) {
-  if (iequals(spec.name, "PCMU")) {
+  if (detail::ascii_iequals(spec.name, "PCMU")) {
     require_g711_shape(spec);
     return std::make_unique<PcmuCodec>("PCMU", payload_type_or(spec.payload_type, 0));
   }
-  if (iequals(spec.name, "PCMA")) {
+  if (detail::ascii_iequals(spec.name, "PCMA")) {
     require_g711_shape(spec);
     return std::make_unique<PcmaCodec>("PCMA", payload_type_or(spec.payload_type, 8));
   }
-  if (iequals(spec.name, "L16")) {
+  if (detail::ascii_iequals(spec.name, "L16")) {
     const int rate = spec.clock_rate;
     if (rate != 8000 && rate != 16000 && rate != 32000 && rate != 44100 && rate != 48000) {
       reject("codec 'L16' clock_rate " + std::to_string(rate) +

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "ascii.hpp"
 #include "callsup/error.hpp"
 
 namespace callsup {
@@ -27,15 +28,6 @@ bool is_space(char c) { return c == ' ' || c == '\t'; }
 bool is_vchar(char c) {
   return static_cast<unsigned char>(c) >= 0x21 && static_cast<unsigned char>(c) <= 0x7E;
 }
-char to_upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (to_upper(a[i]) != to_upper(b[i])) return false;
-  }
-  return true;
-}
 
 // A field for an error message: key parameters (they have a ':') are never repeated, so that
 // a line with a field missing does not put its key into a log.
@@ -45,7 +37,7 @@ std::string describe(std::string_view field) {
 }
 
 bool istarts_with(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
+  return text.size() >= prefix.size() && detail::ascii_iequals(text.substr(0, prefix.size()), prefix);
 }
 
 // Decimal digits only, at most `max_digits`, no sign: nullopt otherwise.
@@ -174,7 +166,7 @@ void parse_key_params(std::string_view text, SdesCrypto& crypto) {
   if (text.find(';') != std::string_view::npos) fail("more than one key (';') is not supported");
   const std::size_t colon = text.find(':');
   if (colon == std::string_view::npos) fail("the key parameters have no key method (inline:<key>)");
-  if (!iequals(text.substr(0, colon), "inline")) {
+  if (!detail::ascii_iequals(text.substr(0, colon), "inline")) {
     fail("key method " + quoted(text.substr(0, colon)) + " is not supported (only inline:)");
   }
   std::string_view info = text.substr(colon + 1);
@@ -339,7 +331,8 @@ SrtpKeyMaterial key_material(const SdesCrypto& crypto) {
   check_fields(crypto);
   for (const std::string& param : crypto.session_params) {
     const bool kdr = istarts_with(param, "KDR=");
-    if (iequals(param, "UNENCRYPTED_SRTP") || iequals(param, "UNAUTHENTICATED_SRTP") ||
+    if (detail::ascii_iequals(param, "UNENCRYPTED_SRTP") ||
+        detail::ascii_iequals(param, "UNAUTHENTICATED_SRTP") ||
         (kdr && param.find_first_not_of('0', 4) != std::string::npos)) {
       fail("session parameter " + quoted(param) + " is not supported");
     }

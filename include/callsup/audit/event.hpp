@@ -1,6 +1,7 @@
 // callsup: supervision events; each one is also an audit record.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -8,9 +9,9 @@
 #include <string_view>
 
 #include "callsup/channel.hpp"
+#include "callsup/end_reason.hpp"
 #include "callsup/mode.hpp"
 #include "callsup/policy/reason.hpp"
-#include "callsup/end_reason.hpp"
 
 namespace callsup {
 
@@ -31,6 +32,15 @@ enum class EventKind : std::uint8_t {
 
 /// Where the thing that caused the event came from.
 enum class EventSource : std::uint8_t { api, dial, dtmf, registry, directory };
+
+inline constexpr std::array<EventKind, 10> all_event_kinds{
+    EventKind::attempt,          EventKind::denied,         EventKind::started, EventKind::armed,
+    EventKind::mode_changed,     EventKind::target_changed, EventKind::ended,   EventKind::agent_notified,
+    EventKind::action_requested, EventKind::security};
+static_assert(all_event_kinds.size() == static_cast<std::size_t>(EventKind::security) + 1,
+              "all_event_kinds lists every EventKind, the last one last");
+inline constexpr std::array<EventSource, 5> all_event_sources{
+    EventSource::api, EventSource::dial, EventSource::dtmf, EventSource::registry, EventSource::directory};
 
 constexpr std::string_view to_string(EventKind kind) noexcept {
   switch (kind) {
@@ -57,6 +67,20 @@ constexpr std::string_view to_string(EventSource source) noexcept {
   case EventSource::directory: return "directory";
   }
   return "unknown";
+}
+
+/// The kind named by `text` (as to_string gives it), or nullopt.
+constexpr std::optional<EventKind> event_kind_from_string(std::string_view text) noexcept {
+  for (EventKind kind : all_event_kinds)
+    if (to_string(kind) == text) return kind;
+  return std::nullopt;
+}
+
+/// The source named by `text` (as to_string gives it), or nullopt.
+constexpr std::optional<EventSource> event_source_from_string(std::string_view text) noexcept {
+  for (EventSource source : all_event_sources)
+    if (to_string(source) == text) return source;
+  return std::nullopt;
 }
 
 /// One supervision event. The service stamps `sequence` (strictly increasing per
