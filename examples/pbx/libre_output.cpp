@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <string>
 
+#include "log.hpp"
+
 namespace callsup::pbx {
 
 namespace {
@@ -33,6 +35,7 @@ void LibreOutput::start() {
     return;
   }
   close(ends[1]);
+  set_log_fd(saved_stderr_);  // our lines bypass the pipe: only libre's output goes through it
   reader_ = std::thread([this, from = ends[0]] { read_lines(from); });
 }
 
@@ -70,6 +73,7 @@ void LibreOutput::stop() {
   if (!reader_.joinable()) return;
   std::fflush(stderr);
   dup2(saved_stderr_, STDERR_FILENO);  // closes the pipe's last write end: the reader sees EOF
+  set_log_fd(STDERR_FILENO);           // before saved_stderr_ is closed below
   reader_.join();
   close(saved_stderr_);
   saved_stderr_ = -1;
