@@ -20,14 +20,14 @@ namespace {
 std::string engine_stats(const MediaEngine& engine) {
   const EngineThreadStats total = engine.stats().total;
   char text[320];
-  std::snprintf(text, sizeof text,
-                "calls=%llu legs=%llu ticks=%llu missed_ticks=%llu packets_in=%llu packets_out=%llu "
-                "tick_lateness_p99_ms=%.1f latency_p99_ms=%.1f cpu_seconds=%.2f",
-                static_cast<unsigned long long>(total.calls), static_cast<unsigned long long>(total.legs),
-                static_cast<unsigned long long>(total.ticks), static_cast<unsigned long long>(total.missed_ticks),
-                static_cast<unsigned long long>(total.packets_in),
-                static_cast<unsigned long long>(total.packets_out), total.tick_lateness_p99_ms,
-                total.latency_p99_ms, total.cpu_seconds);
+  std::snprintf(
+      text, sizeof text,
+      "calls=%llu legs=%llu ticks=%llu missed_ticks=%llu packets_in=%llu packets_out=%llu "
+      "tick_lateness_p99_ms=%.1f latency_p99_ms=%.1f cpu_seconds=%.2f",
+      static_cast<unsigned long long>(total.calls), static_cast<unsigned long long>(total.legs),
+      static_cast<unsigned long long>(total.ticks), static_cast<unsigned long long>(total.missed_ticks),
+      static_cast<unsigned long long>(total.packets_in), static_cast<unsigned long long>(total.packets_out),
+      total.tick_lateness_p99_ms, total.latency_p99_ms, total.cpu_seconds);
   return text;
 }
 

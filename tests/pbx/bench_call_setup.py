@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pbx_process import PASSWORDS, PBX_BINARY, PbxProcess, free_port_block, pbx_config
+from pbx_process import PASSWORDS, PBX_BINARY, PbxProcess, free_port_block, keep_run, pbx_config
 from sipp_runner import Sipp
 
 
@@ -124,12 +124,7 @@ def main() -> int:
                 answered = [phone.wait(30) for phone in answering]
             finally:
                 sipp.stop_all()
-                if args.keep:
-                    args.keep.mkdir(parents=True, exist_ok=True)
-                    for f in work.iterdir():
-                        if f.is_file():
-                            (args.keep / f.name).write_bytes(f.read_bytes())
-                    (args.keep / "pbx.log").write_text(pbx.log_text())
+                keep_run(args.keep, work, pbx)
             load_after = os.getloadavg()
             cpu = thread_cpu(pbx.pid)
             counters = pbx.counters()

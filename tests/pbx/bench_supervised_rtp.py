@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pbx_process import HOST, PBX_BINARY, PbxProcess, free_port_block, pbx_config, wait_until
+from pbx_process import HOST, PBX_BINARY, PbxProcess, free_port_block, keep_run, pbx_config, wait_until
 from sipp_runner import Sipp, SippProcess
 
 PTIME = 0.020
@@ -238,12 +238,7 @@ def main() -> int:
                                  legs_by_port, hold_ms, timeout_s, rtp, load)
                 finally:
                     sipp.stop_all()
-                    if args.keep:
-                        args.keep.mkdir(parents=True, exist_ok=True)
-                        for f in work.iterdir():
-                            if f.is_file():
-                                (args.keep / f.name).write_bytes(f.read_bytes())
-                        (args.keep / "pbx.log").write_text(pbx.log_text())
+                    keep_run(args.keep, work, pbx)
         finally:
             for s in sockets:
                 s.close()

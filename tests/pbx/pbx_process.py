@@ -242,3 +242,15 @@ class PbxProcess:
             return wait_until(found, timeout, f"audit record {fields}")
         except TimeoutError as e:
             raise TimeoutError(f"{e}; audit: {self.audit_records()}\nlog:\n{self.log_tail()}") from None
+
+
+def keep_run(keep: Path | None, work: Path, pbx: PbxProcess) -> None:
+    """A benchmark's --keep: the files of its work directory (scenarios, sipp logs) and the
+    PBX's log, copied to `keep` (nothing when None)."""
+    if keep is None:
+        return
+    keep.mkdir(parents=True, exist_ok=True)
+    for f in work.iterdir():
+        if f.is_file():
+            (keep / f.name).write_bytes(f.read_bytes())
+    (keep / "pbx.log").write_text(pbx.log_text())
