@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "callsup/audit/audit_sink.hpp"
+#include "callsup/detail/config.hpp"
 #include "callsup/detail/ordered_dispatcher.hpp"
 #include "callsup/dialplan/dial_parser.hpp"
 #include "callsup/dialplan/dtmf_switch.hpp"
@@ -299,13 +300,6 @@ class SupervisionService {
 
 }  // namespace callsup
 
-#include "callsup/session/impl/service_candidates.ipp"
-#include "callsup/session/impl/service_deciding.ipp"
-#include "callsup/session/impl/service_delivery.ipp"
-#include "callsup/session/impl/service_lifecycle.ipp"
-#include "callsup/session/impl/service_plans.ipp"
-#include "callsup/session/impl/service_queries.ipp"
-#include "callsup/session/impl/service_reactions.ipp"
-#include "callsup/session/impl/service_routes.ipp"
-#include "callsup/session/impl/service_starting.ipp"
-#include "callsup/session/impl/service_switching.ipp"
+#if !defined(CALLSUP_SEPARATE_COMPILATION)
+#include "callsup/session/impl/service.ipp"
+#endif

@@ -4,7 +4,7 @@
 
 namespace callsup {
 
-inline std::vector<SupervisionService::Candidate> SupervisionService::candidates(
+CALLSUP_DECL std::vector<SupervisionService::Candidate> SupervisionService::candidates(
     const SessionInfo& info, const CallId& only_call) const {
   std::vector<Candidate> out;
   auto consider = [&](const std::shared_ptr<const Call>& call) {
@@ -28,7 +28,7 @@ inline std::vector<SupervisionService::Candidate> SupervisionService::candidates
   return out;
 }
 
-inline std::string SupervisionService::agent_of_call(const CallId& id, const SessionInfo& info) const {
+CALLSUP_DECL std::string SupervisionService::agent_of_call(const CallId& id, const SessionInfo& info) const {
   const auto call = registry_.find_call(id);
   if (!call) return {};
   for (const Leg& leg : call->legs)
@@ -38,7 +38,7 @@ inline std::string SupervisionService::agent_of_call(const CallId& id, const Ses
   return {};
 }
 
-inline bool SupervisionService::id_in_use(const Call& call, const LegId& id) const {
+CALLSUP_DECL bool SupervisionService::id_in_use(const Call& call, const LegId& id) const {
   if (call.find_leg(id)) return true;
   if (auto taps = taps_.find(call.id); taps != taps_.end())
     for (const Tap& tap : taps->second)

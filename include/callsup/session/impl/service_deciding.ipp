@@ -4,7 +4,7 @@
 
 namespace callsup {
 
-inline Decision SupervisionService::decide(const SessionInfo& info, const Call& call,
+CALLSUP_DECL Decision SupervisionService::decide(const SessionInfo& info, const Call& call,
                                            const std::string& agent, Mode mode, const Session* self,
                                            Count count) const {
   SupervisionRequest request;
@@ -29,7 +29,7 @@ inline Decision SupervisionService::decide(const SessionInfo& info, const Call& 
   }
 }
 
-inline Decision SupervisionService::decide_idle(const SessionInfo& info) const {
+CALLSUP_DECL Decision SupervisionService::decide_idle(const SessionInfo& info) const {
   Call idle;
   idle.tenant = info.tenant;
   if (!info.any_call) {
@@ -39,7 +39,7 @@ inline Decision SupervisionService::decide_idle(const SessionInfo& info) const {
   return decide(info, idle, info.any_call ? std::string() : info.target, info.mode, nullptr, Count::all);
 }
 
-inline void SupervisionService::activate(Session& s, const Candidate& c, EventSource source,
+CALLSUP_DECL void SupervisionService::activate(Session& s, const Candidate& c, EventSource source,
                                          const std::string& detail) {
   const bool was_active = s.info.state == SessionState::active;
   const std::string previous = s.info.call.empty() ? "" : s.info.call + "/" + s.info.target_leg;
@@ -62,7 +62,7 @@ inline void SupervisionService::activate(Session& s, const Candidate& c, EventSo
   notify_agent_if_needed(s, source);
 }
 
-inline LegId SupervisionService::whisper_leg_of(const Call& call, const LegId& target_leg,
+CALLSUP_DECL LegId SupervisionService::whisper_leg_of(const Call& call, const LegId& target_leg,
                                                 WhisperTo whisper_to) {
   if (whisper_to == WhisperTo::target) return target_leg;
   for (const Leg& leg : call.legs)
@@ -70,7 +70,7 @@ inline LegId SupervisionService::whisper_leg_of(const Call& call, const LegId& t
   return target_leg;
 }
 
-inline void SupervisionService::notify_agent_if_needed(const Session& s, EventSource source) {
+CALLSUP_DECL void SupervisionService::notify_agent_if_needed(const Session& s, EventSource source) {
   if (s.info.state == SessionState::active && s.info.options.notify_agent && s.info.mode != Mode::listen)
     emit(event_of(s.info, EventKind::agent_notified, source));
 }

@@ -4,7 +4,7 @@
 
 namespace callsup {
 
-inline void SupervisionService::record_security(const SecurityIncident& incident) {
+CALLSUP_DECL void SupervisionService::record_security(const SecurityIncident& incident) {
   if (incident.what.empty()) throw Error(errc::invalid_argument, "a security incident needs a `what`");
   std::unique_lock lock(mutex_);
   Event e;
@@ -19,35 +19,35 @@ inline void SupervisionService::record_security(const SecurityIncident& incident
   finish(lock, 0);
 }
 
-inline void SupervisionService::add_event_sink(std::shared_ptr<EventSink> sink) {
+CALLSUP_DECL void SupervisionService::add_event_sink(std::shared_ptr<EventSink> sink) {
   if (!sink) throw Error(errc::invalid_argument, "event sink must not be null");
   std::lock_guard lock(sinks_mutex_);
   event_sinks_.push_back(std::move(sink));
 }
 
-inline void SupervisionService::add_audit_sink(std::shared_ptr<AuditSink> sink) {
+CALLSUP_DECL void SupervisionService::add_audit_sink(std::shared_ptr<AuditSink> sink) {
   if (!sink) throw Error(errc::invalid_argument, "audit sink must not be null");
   std::lock_guard lock(sinks_mutex_);
   audit_sinks_.push_back(std::move(sink));
 }
 
-inline void SupervisionService::add_route_observer(RouteObserver observer) {
+CALLSUP_DECL void SupervisionService::add_route_observer(RouteObserver observer) {
   if (!observer) throw Error(errc::invalid_argument, "route observer must be callable");
   std::lock_guard lock(sinks_mutex_);
   route_observers_.push_back(std::move(observer));
 }
 
-inline std::uint64_t SupervisionService::sink_failures() const {
+CALLSUP_DECL std::uint64_t SupervisionService::sink_failures() const {
   std::lock_guard lock(sinks_mutex_);
   return sink_failures_;
 }
 
-inline std::string SupervisionService::last_sink_failure() const {
+CALLSUP_DECL std::string SupervisionService::last_sink_failure() const {
   std::lock_guard lock(sinks_mutex_);
   return last_sink_failure_;
 }
 
-inline Event SupervisionService::event_of(const SessionInfo& info, EventKind kind, EventSource source,
+CALLSUP_DECL Event SupervisionService::event_of(const SessionInfo& info, EventKind kind, EventSource source,
                                           std::string detail) const {
   Event e;
   e.kind = kind;
@@ -65,7 +65,7 @@ inline Event SupervisionService::event_of(const SessionInfo& info, EventKind kin
   return e;
 }
 
-inline void SupervisionService::emit(Event e) {
+CALLSUP_DECL void SupervisionService::emit(Event e) {
   e.sequence = ++sequence_;
   e.time = config_.wall_clock ? config_.wall_clock() : std::chrono::system_clock::now();
   dispatcher_.enqueue(std::move(e));
@@ -81,7 +81,7 @@ inline T SupervisionService::finish(std::unique_lock<std::mutex>& lock, T result
   return result;
 }
 
-inline void SupervisionService::deliver(Delivery& item) {
+CALLSUP_DECL void SupervisionService::deliver(Delivery& item) {
   std::vector<std::shared_ptr<AuditSink>> audits;
   std::vector<std::shared_ptr<EventSink>> events;
   std::vector<RouteObserver> observers;

@@ -4,7 +4,7 @@
 
 namespace callsup {
 
-inline SupervisionService::SupervisionService(CallRegistry& registry, Directory& directory,
+CALLSUP_DECL SupervisionService::SupervisionService(CallRegistry& registry, Directory& directory,
                                               std::shared_ptr<const PermissionPolicy> policy,
                                               ServiceConfig config)
     : registry_(registry),
@@ -27,7 +27,7 @@ inline SupervisionService::SupervisionService(CallRegistry& registry, Directory&
   directory_subscription_ = directory_.subscribe([this](const DirectoryChange& c) { on_directory(c); });
 }
 
-inline SupervisionService::~SupervisionService() {
+CALLSUP_DECL SupervisionService::~SupervisionService() {
   registry_.unsubscribe(registry_subscription_);
   directory_.unsubscribe(directory_subscription_);
   std::unique_lock lock(mutex_);

@@ -4,31 +4,31 @@
 
 namespace callsup {
 
-inline void SupervisionService::add_plan(const FeatureCodePlan& plan) {
+CALLSUP_DECL void SupervisionService::add_plan(const FeatureCodePlan& plan) {
   std::lock_guard lock(mutex_);
   add_plan_locked(plan);
 }
 
-inline FeatureCodePlan SupervisionService::plan(const std::string& name) {
+CALLSUP_DECL FeatureCodePlan SupervisionService::plan(const std::string& name) {
   std::lock_guard lock(mutex_);
   return plan_locked(name).parser.plan();
 }
 
-inline FeatureCodePlan SupervisionService::plan_for_supervisor(const std::string& supervisor) {
+CALLSUP_DECL FeatureCodePlan SupervisionService::plan_for_supervisor(const std::string& supervisor) {
   std::lock_guard lock(mutex_);
   return plan_locked(plan_name_of(supervisor)).parser.plan();
 }
 
-inline void SupervisionService::add_plan_locked(const FeatureCodePlan& plan) {
+CALLSUP_DECL void SupervisionService::add_plan_locked(const FeatureCodePlan& plan) {
   check_plan(plan);
   plans_.insert_or_assign(plan.name, PlanEntry{DialParser(plan), true});
 }
 
-inline void SupervisionService::check_plan(const FeatureCodePlan& plan) const {
+CALLSUP_DECL void SupervisionService::check_plan(const FeatureCodePlan& plan) const {
   callsup::validate(plan, PlanContext{directory_.extension_lengths(), config_.reserved_codes});
 }
 
-inline const SupervisionService::PlanEntry& SupervisionService::plan_locked(const std::string& name) {
+CALLSUP_DECL const SupervisionService::PlanEntry& SupervisionService::plan_locked(const std::string& name) {
   auto it = plans_.find(name);
   if (it == plans_.end()) throw Error(errc::invalid_plan, "unknown feature-code plan " + quoted(name));
   if (!it->second.checked) {
@@ -38,7 +38,7 @@ inline const SupervisionService::PlanEntry& SupervisionService::plan_locked(cons
   return it->second;
 }
 
-inline std::string SupervisionService::plan_name_of(const std::string& supervisor) const {
+CALLSUP_DECL std::string SupervisionService::plan_name_of(const std::string& supervisor) const {
   if (auto profile = directory_.find_extension(supervisor))
     if (auto tenant = directory_.find_tenant(profile->tenant)) return tenant->feature_code_plan;
   return config_.default_plan;

@@ -4,21 +4,21 @@
 
 namespace callsup {
 
-inline std::optional<SessionInfo> SupervisionService::session(SessionId id) const {
+CALLSUP_DECL std::optional<SessionInfo> SupervisionService::session(SessionId id) const {
   std::lock_guard lock(mutex_);
   if (auto it = sessions_.find(id); it != sessions_.end()) return it->second.info;
   if (auto it = ended_.find(id); it != ended_.end()) return it->second;
   return std::nullopt;
 }
 
-inline std::vector<SessionInfo> SupervisionService::sessions() const {
+CALLSUP_DECL std::vector<SessionInfo> SupervisionService::sessions() const {
   std::lock_guard lock(mutex_);
   std::vector<SessionInfo> out;
   for (const auto& [id, s] : sessions_) out.push_back(s.info);
   return out;
 }
 
-inline std::vector<SessionInfo> SupervisionService::sessions_on_call(const CallId& call) const {
+CALLSUP_DECL std::vector<SessionInfo> SupervisionService::sessions_on_call(const CallId& call) const {
   std::lock_guard lock(mutex_);
   std::vector<SessionInfo> out;
   for (const auto& [id, s] : sessions_)
@@ -26,7 +26,7 @@ inline std::vector<SessionInfo> SupervisionService::sessions_on_call(const CallI
   return out;
 }
 
-inline std::shared_ptr<const RouteSet> SupervisionService::routes(const CallId& call) const {
+CALLSUP_DECL std::shared_ptr<const RouteSet> SupervisionService::routes(const CallId& call) const {
   std::lock_guard lock(mutex_);
   if (auto it = routes_.find(call); it != routes_.end()) return it->second;
   auto it = ended_routes_.find(call);

@@ -4,7 +4,7 @@
 
 namespace callsup {
 
-inline void SupervisionService::on_registry(const RegistryEvent& e) {
+CALLSUP_DECL void SupervisionService::on_registry(const RegistryEvent& e) {
   std::unique_lock lock(mutex_);
   const Call& call = *e.call;
   if (e.kind == RegistryEventKind::call_ended) {
@@ -38,7 +38,7 @@ inline void SupervisionService::on_registry(const RegistryEvent& e) {
   finish(lock, 0, /*wait_for_other_drainer=*/false);
 }
 
-inline void SupervisionService::on_leg_change(const RegistryEvent& e, const Call& call, bool departed) {
+CALLSUP_DECL void SupervisionService::on_leg_change(const RegistryEvent& e, const Call& call, bool departed) {
   // The leg is a supervisor's own leg.
   if (auto it = by_supervisor_leg_.find(e.leg_id); it != by_supervisor_leg_.end()) {
     Session& s = sessions_.at(it->second);
@@ -57,7 +57,7 @@ inline void SupervisionService::on_leg_change(const RegistryEvent& e, const Call
   }
 }
 
-inline void SupervisionService::on_target_left(Session& s) {
+CALLSUP_DECL void SupervisionService::on_target_left(Session& s) {
   if (s.info.mode == Mode::barge) {
     const bool takeover = s.info.options.agent_leaves_in_barge == AgentLeavesInBarge::supervisor_takes_over;
     emit(event_of(s.info, EventKind::action_requested, EventSource::registry,
@@ -68,7 +68,7 @@ inline void SupervisionService::on_target_left(Session& s) {
   leave_call(s, EndReason::target_left, EventSource::registry);
 }
 
-inline void SupervisionService::on_target_transferred(Session& s, const Call& call, const LegId& new_leg_id) {
+CALLSUP_DECL void SupervisionService::on_target_transferred(Session& s, const Call& call, const LegId& new_leg_id) {
   const Leg* new_leg = call.find_leg(new_leg_id);
   if (!s.info.options.follow_on_transfer || !new_leg || new_leg->network != Network::on_net)
     return end_session(s, EndReason::transferred, EventSource::registry);
@@ -85,7 +85,7 @@ inline void SupervisionService::on_target_transferred(Session& s, const Call& ca
   mark_dirty(call.id);
 }
 
-inline void SupervisionService::on_directory(const DirectoryChange&) {
+CALLSUP_DECL void SupervisionService::on_directory(const DirectoryChange&) {
   std::unique_lock lock(mutex_);
   for (SessionId id : session_ids([](const Session&) { return true; })) {
     if (!sessions_.count(id)) continue;
@@ -104,12 +104,12 @@ inline void SupervisionService::on_directory(const DirectoryChange&) {
   finish(lock, 0, /*wait_for_other_drainer=*/false);
 }
 
-inline void SupervisionService::recheck_call(const CallId& call, EventSource source) {
+CALLSUP_DECL void SupervisionService::recheck_call(const CallId& call, EventSource source) {
   for (SessionId id : session_ids([&](const Session& s) { return s.info.call == call; }))
     if (sessions_.count(id)) recheck(sessions_.at(id), source);
 }
 
-inline void SupervisionService::recheck(Session& s, EventSource source) {
+CALLSUP_DECL void SupervisionService::recheck(Session& s, EventSource source) {
   if (s.info.state != SessionState::active) return;
   const auto call = registry_.find_call(s.info.call);
   if (!call) return;
@@ -126,7 +126,7 @@ inline std::vector<SessionId> SupervisionService::session_ids(Pred pred) const {
   return ids;
 }
 
-inline LegState SupervisionService::leg_state(const Call& call, const LegId& leg) {
+CALLSUP_DECL LegState SupervisionService::leg_state(const Call& call, const LegId& leg) {
   const Leg* found = call.find_leg(leg);
   return found ? found->state : LegState::gone;
 }

@@ -4,7 +4,7 @@
 
 namespace callsup {
 
-inline void SupervisionService::add_tap(const CallId& call, Tap tap) {
+CALLSUP_DECL void SupervisionService::add_tap(const CallId& call, Tap tap) {
   std::unique_lock lock(mutex_);
   const auto found = registry_.find_call(call);
   if (!found) throw Error(errc::unknown_call, "no call " + quoted(call));
@@ -17,7 +17,7 @@ inline void SupervisionService::add_tap(const CallId& call, Tap tap) {
   finish(lock, 0);
 }
 
-inline void SupervisionService::remove_tap(const CallId& call, const LegId& tap_id) {
+CALLSUP_DECL void SupervisionService::remove_tap(const CallId& call, const LegId& tap_id) {
   std::unique_lock lock(mutex_);
   auto taps = taps_.find(call);
   auto it = taps == taps_.end() ? std::vector<Tap>::iterator()
@@ -30,16 +30,16 @@ inline void SupervisionService::remove_tap(const CallId& call, const LegId& tap_
   finish(lock, 0);
 }
 
-inline std::uint64_t SupervisionService::route_conflicts() const {
+CALLSUP_DECL std::uint64_t SupervisionService::route_conflicts() const {
   std::lock_guard lock(mutex_);
   return route_conflicts_;
 }
 
-inline void SupervisionService::mark_dirty(const CallId& call) {
+CALLSUP_DECL void SupervisionService::mark_dirty(const CallId& call) {
   if (!call.empty() && std::find(dirty_.begin(), dirty_.end(), call) == dirty_.end()) dirty_.push_back(call);
 }
 
-inline void SupervisionService::publish_routes() {
+CALLSUP_DECL void SupervisionService::publish_routes() {
   for (const CallId& id : dirty_) {
     auto call = registry_.find_call(id);
     auto previous = routes_.find(id);
@@ -65,7 +65,7 @@ inline void SupervisionService::publish_routes() {
   dirty_.clear();
 }
 
-inline void SupervisionService::keep_ended_routes(const CallId& id,
+CALLSUP_DECL void SupervisionService::keep_ended_routes(const CallId& id,
                                                   std::shared_ptr<const RouteSet> final_set) {
   if (config_.ended_calls_kept == 0) return;
   if (ended_routes_.insert_or_assign(id, std::move(final_set)).second) ended_routes_order_.push_back(id);
@@ -75,7 +75,7 @@ inline void SupervisionService::keep_ended_routes(const CallId& id,
   }
 }
 
-inline RouteSet SupervisionService::routes_without_conflicts(const Call& call) {
+CALLSUP_DECL RouteSet SupervisionService::routes_without_conflicts(const Call& call) {
   std::set<LegId> used;
   for (const Leg& leg : call.legs) used.insert(leg.id);
   std::vector<SupervisorRoute> supervisors;
@@ -99,7 +99,7 @@ inline RouteSet SupervisionService::routes_without_conflicts(const Call& call) {
   return compute_routes(call, supervisors, taps);
 }
 
-inline SupervisorRoute SupervisionService::route_of(const SessionInfo& info) const {
+CALLSUP_DECL SupervisorRoute SupervisionService::route_of(const SessionInfo& info) const {
   SupervisorRoute r;
   r.supervisor_leg = info.supervisor_leg;
   if (auto own = registry_.find_call_of_leg(info.supervisor_leg))

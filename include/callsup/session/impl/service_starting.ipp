@@ -4,7 +4,7 @@
 
 namespace callsup {
 
-inline StartOutcome SupervisionService::dial(const LegId& supervisor_leg, const std::string& supervisor,
+CALLSUP_DECL StartOutcome SupervisionService::dial(const LegId& supervisor_leg, const std::string& supervisor,
                                              std::string_view dialled,
                                              std::optional<SessionOptions> options) {
   std::unique_lock lock(mutex_);
@@ -22,18 +22,18 @@ inline StartOutcome SupervisionService::dial(const LegId& supervisor_leg, const 
   return start_and_deliver(lock, start, EventSource::dial, std::string(dialled));
 }
 
-inline StartOutcome SupervisionService::start(const StartRequest& request) {
+CALLSUP_DECL StartOutcome SupervisionService::start(const StartRequest& request) {
   std::unique_lock lock(mutex_);
   return start_and_deliver(lock, request, EventSource::api, {});
 }
 
-inline StartOutcome SupervisionService::start_and_deliver(std::unique_lock<std::mutex>& lock,
+CALLSUP_DECL StartOutcome SupervisionService::start_and_deliver(std::unique_lock<std::mutex>& lock,
                                                           const StartRequest& request, EventSource source,
                                                           std::string detail) {
   return finish(lock, start_locked(request, source, std::move(detail)));
 }
 
-inline StartOutcome SupervisionService::start_locked(const StartRequest& request, EventSource source,
+CALLSUP_DECL StartOutcome SupervisionService::start_locked(const StartRequest& request, EventSource source,
                                                      std::string detail) {
   if (request.supervisor_leg.empty())
     throw Error(errc::invalid_argument, "supervisor leg id must not be empty");
@@ -115,7 +115,7 @@ inline StartOutcome SupervisionService::start_locked(const StartRequest& request
   return {StartOutcome::Status::armed, stored.info.id, Decision::allow(stored.info.allowed_modes, "armed")};
 }
 
-inline SupervisionService::Session& SupervisionService::store(Session s, const FeatureCodePlan& plan) {
+CALLSUP_DECL SupervisionService::Session& SupervisionService::store(Session s, const FeatureCodePlan& plan) {
   ++next_session_id_;
   s.dtmf = std::make_unique<DtmfSwitch>(plan, *clock_);
   const SessionId id = s.info.id;
@@ -123,7 +123,7 @@ inline SupervisionService::Session& SupervisionService::store(Session s, const F
   return sessions_.emplace(id, std::move(s)).first->second;
 }
 
-inline SessionOptions SupervisionService::default_options_for(const std::string& supervisor,
+CALLSUP_DECL SessionOptions SupervisionService::default_options_for(const std::string& supervisor,
                                                               const FeatureCodePlan& plan) const {
   const SessionDefaults layered = directory_.read([&](const Directory::View& view) {
     SessionDefaults out = plan.session_defaults;

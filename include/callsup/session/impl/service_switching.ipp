@@ -4,7 +4,7 @@
 
 namespace callsup {
 
-inline DtmfResult SupervisionService::dtmf(SessionId id, std::string_view digits) {
+CALLSUP_DECL DtmfResult SupervisionService::dtmf(SessionId id, std::string_view digits) {
   std::unique_lock lock(mutex_);
   live_session(id, "dtmf");
   if (digits.empty()) throw Error(errc::invalid_argument, "dtmf: no digits");
@@ -20,11 +20,11 @@ inline DtmfResult SupervisionService::dtmf(SessionId id, std::string_view digits
   return finish(lock, result);
 }
 
-inline std::optional<DtmfResult> SupervisionService::dtmf_from_leg(const LegId& leg, char digit) {
+CALLSUP_DECL std::optional<DtmfResult> SupervisionService::dtmf_from_leg(const LegId& leg, char digit) {
   return dtmf_from_leg(leg, std::string_view(&digit, 1));
 }
 
-inline std::optional<DtmfResult> SupervisionService::dtmf_from_leg(const LegId& leg,
+CALLSUP_DECL std::optional<DtmfResult> SupervisionService::dtmf_from_leg(const LegId& leg,
                                                                    std::string_view digits) {
   SessionId id = 0;
   {
@@ -36,7 +36,7 @@ inline std::optional<DtmfResult> SupervisionService::dtmf_from_leg(const LegId& 
   return dtmf(id, digits);
 }
 
-inline std::size_t SupervisionService::poll() {
+CALLSUP_DECL std::size_t SupervisionService::poll() {
   std::lock_guard lock(mutex_);
   std::size_t expired = 0;
   for (auto& [id, s] : sessions_)
@@ -44,7 +44,7 @@ inline std::size_t SupervisionService::poll() {
   return expired;
 }
 
-inline Decision SupervisionService::switch_mode(SessionId id, Mode mode, std::optional<WhisperTo> whisper_to,
+CALLSUP_DECL Decision SupervisionService::switch_mode(SessionId id, Mode mode, std::optional<WhisperTo> whisper_to,
                                                 RequestChannel channel) {
   std::unique_lock lock(mutex_);
   Session& s = live_session(id, "switch_mode");
@@ -53,14 +53,14 @@ inline Decision SupervisionService::switch_mode(SessionId id, Mode mode, std::op
   return finish(lock, std::move(decision));
 }
 
-inline bool SupervisionService::next(SessionId id) {
+CALLSUP_DECL bool SupervisionService::next(SessionId id) {
   std::unique_lock lock(mutex_);
   Session& s = live_session(id, "next");
   const bool moved = next_locked(s, EventSource::api);
   return finish(lock, moved);
 }
 
-inline void SupervisionService::set_volume(SessionId id, int step) {
+CALLSUP_DECL void SupervisionService::set_volume(SessionId id, int step) {
   std::unique_lock lock(mutex_);
   Session& s = live_session(id, "set_volume");
   SessionOptions changed = s.info.options;
@@ -71,7 +71,7 @@ inline void SupervisionService::set_volume(SessionId id, int step) {
   finish(lock, 0);
 }
 
-inline bool SupervisionService::stop(SessionId id) {
+CALLSUP_DECL bool SupervisionService::stop(SessionId id) {
   std::unique_lock lock(mutex_);
   if (!sessions_.count(id)) {
     if (ended_.count(id)) return false;
@@ -81,7 +81,7 @@ inline bool SupervisionService::stop(SessionId id) {
   return finish(lock, true);
 }
 
-inline SupervisionService::Session& SupervisionService::live_session(SessionId id, const char* operation) {
+CALLSUP_DECL SupervisionService::Session& SupervisionService::live_session(SessionId id, const char* operation) {
   auto it = sessions_.find(id);
   if (it != sessions_.end()) return it->second;
   if (ended_.count(id))
@@ -91,7 +91,7 @@ inline SupervisionService::Session& SupervisionService::live_session(SessionId i
   throw Error(errc::unknown_session, std::string(operation) + ": no session " + quoted(std::to_string(id)));
 }
 
-inline void SupervisionService::run_command(Session& s, const DtmfCommand& command) {
+CALLSUP_DECL void SupervisionService::run_command(Session& s, const DtmfCommand& command) {
   switch (command.action) {
   case DtmfCommand::Action::switch_mode:
     switch_mode_locked(s, command.mode, command.whisper_to.value_or(s.info.options.whisper_to),
@@ -102,7 +102,7 @@ inline void SupervisionService::run_command(Session& s, const DtmfCommand& comma
   }
 }
 
-inline Decision SupervisionService::switch_mode_locked(Session& s, Mode mode, WhisperTo whisper_to,
+CALLSUP_DECL Decision SupervisionService::switch_mode_locked(Session& s, Mode mode, WhisperTo whisper_to,
                                                        EventSource source, RequestChannel channel) {
   const auto call = s.info.state == SessionState::armed ? nullptr : registry_.find_call(s.info.call);
   if (s.info.state == SessionState::active && !call)
@@ -151,7 +151,7 @@ inline Decision SupervisionService::switch_mode_locked(Session& s, Mode mode, Wh
   return decision;
 }
 
-inline bool SupervisionService::next_locked(Session& s, EventSource source) {
+CALLSUP_DECL bool SupervisionService::next_locked(Session& s, EventSource source) {
   if (s.info.state != SessionState::active) return false;
   // Candidates after the current call (by age), wrapping around.
   auto list = candidates(s.info, {});
@@ -169,7 +169,7 @@ inline bool SupervisionService::next_locked(Session& s, EventSource source) {
   return false;
 }
 
-inline void SupervisionService::end_session(Session& s, EndReason reason, EventSource source,
+CALLSUP_DECL void SupervisionService::end_session(Session& s, EndReason reason, EventSource source,
                                             Reason decision_reason) {
   s.info.state = SessionState::ended;
   s.info.end_reason = reason;
@@ -193,7 +193,7 @@ inline void SupervisionService::end_session(Session& s, EndReason reason, EventS
   sessions_.erase(id);  // `s` dangles from here on
 }
 
-inline void SupervisionService::leave_call(Session& s, EndReason reason, EventSource source) {
+CALLSUP_DECL void SupervisionService::leave_call(Session& s, EndReason reason, EventSource source) {
   if (s.info.options.exit_on_target_hangup) return end_session(s, reason, source);
   if (next_locked(s, source)) return;
   if (s.info.options.stop_when_none_left) return end_session(s, EndReason::no_calls_left, source);
@@ -207,7 +207,7 @@ inline void SupervisionService::leave_call(Session& s, EndReason reason, EventSo
   try_attach(s, source);
 }
 
-inline void SupervisionService::try_attach(Session& s, EventSource source) {
+CALLSUP_DECL void SupervisionService::try_attach(Session& s, EventSource source) {
   std::set<CallId> still_denied;
   for (Candidate& c : candidates(s.info, {})) {
     c.decision = decide(s.info, *c.call, c.agent, s.info.mode, &s, Count::all);
