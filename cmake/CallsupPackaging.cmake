@@ -87,6 +87,7 @@ set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${CALLSUP_PACKAGE_MAINTAINER}")
 set(CPACK_SOURCE_GENERATOR TGZ)
 set(CPACK_SOURCE_PACKAGE_FILE_NAME "${PROJECT_NAME}-${PROJECT_VERSION}")
 set(CPACK_SOURCE_IGNORE_FILES
-  "/\\.git/" "/build/" "/\\.venv/" "/venv/" "/demo-out/" "/pbx-out/" "__pycache__" "\\.pyc$")
+  "/\\.git/" "/build/" "/\\.venv/" "/venv/" "/demo-out/" "/pbx-out/" "__pycache__" "\\.pyc$"
+  "/\\.mypy_cache/" "/\\.pytest_cache/")
 
 include(CPack)
