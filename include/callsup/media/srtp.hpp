@@ -145,12 +145,12 @@ class SrtpContext {
 };
 
 /// What does the SRTP crypto at run time, e.g. {"libsrtp2 2.5.0", "OpenSSL 3.0.17 1 Jul 2025
-/// (AES-128 counter mode using openssl; HMAC-SHA1 (callsup, OpenSSL SHA-1, precomputed pads))"}:
+/// (AES-128 counter mode using openssl; HMAC-SHA1 (callsup, OpenSSL EVP SHA-1, precomputed pads))"}:
 /// read from the linked libsrtp (its version string and the description of the AES cipher it
 /// registered) and from libcrypto itself, so it tells which build is really in use (Debian's
-/// binary libsrtp2 says "... using NSS"). callsup registers its own HMAC-SHA1 with libsrtp (no
-/// allocation per packet) once it passes libsrtp's known-answer tests; the description says
-/// which one is in use.
+/// binary libsrtp2 says "... using NSS"). callsup registers its own HMAC-SHA1 with libsrtp (the
+/// key's pad states hashed once per key, not per packet) once it passes libsrtp's known-answer
+/// tests; the description says which one is in use.
 struct SrtpBackend {
   std::string library;  ///< libsrtp's version string
   std::string crypto;   ///< the crypto engine, with libsrtp's cipher and HMAC descriptions in ()

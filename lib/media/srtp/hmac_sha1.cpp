@@ -1,45 +1,120 @@
-// callsup (internal): HMAC-SHA1 (RFC 2104) for libsrtp with precomputed pad states.
+// callsup (internal): HMAC-SHA1 (RFC 2104) over EVP with precomputed pad states, for libsrtp.
 #include "media/srtp/hmac_sha1.hpp"
 
-// SHA1_Init/Update/Final: deprecated in OpenSSL 3 in favour of EVP, whose context copies
-// allocate; the low-level context is a plain struct that copies for free.
-#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/crypto.h>
-#include <openssl/sha.h>
+#include <openssl/evp.h>
 #include <srtp2/auth.h>
 
 #include <array>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
+#include <initializer_list>
+#include <new>
+#include <type_traits>
 
 namespace callsup::detail {
 namespace {
 
-constexpr int digest_bytes = SHA_DIGEST_LENGTH;  // 20
-constexpr int block_bytes = SHA_CBLOCK;          // 64
+constexpr std::size_t block_bytes = 64;  // SHA-1's block
 
-struct HmacState {
-  SHA_CTX inner_start;  ///< after key ^ ipad
-  SHA_CTX outer_start;  ///< after key ^ opad
-  SHA_CTX running;      ///< the packet being authenticated
-};
+/// SHA-1 from the default library context, fetched once per process and never freed (it is
+/// reference-counted and safe to share between threads).
+const EVP_MD* sha1() noexcept {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+  return md;
+}
+
+}  // namespace
+
+HmacSha1::HmacSha1() noexcept
+    : inner_start_(EVP_MD_CTX_new()),
+      outer_start_(EVP_MD_CTX_new()),
+      running_(EVP_MD_CTX_new()),
+      outer_(EVP_MD_CTX_new()) {}
+
+HmacSha1::~HmacSha1() {
+  // Freeing a context frees its SHA-1 state with OPENSSL_clear_free (the key-derived pads).
+  for (EVP_MD_CTX* context : {inner_start_, outer_start_, running_, outer_}) EVP_MD_CTX_free(context);
+}
+
+bool HmacSha1::valid() const noexcept {
+  return sha1() != nullptr && inner_start_ != nullptr && outer_start_ != nullptr && running_ != nullptr &&
+         outer_ != nullptr;
+}
+
+bool HmacSha1::set_key(const std::uint8_t* key, std::size_t length) noexcept {
+  if (!valid()) return false;
+  std::array<std::uint8_t, digest_size> hashed_key{};
+  if (length > block_bytes) {
+    if (EVP_Digest(key, length, hashed_key.data(), nullptr, sha1(), nullptr) != 1) return false;
+    key = hashed_key.data();
+    length = hashed_key.size();
+  }
+  std::array<std::uint8_t, block_bytes> inner{}, outer{};
+  inner.fill(0x36);
+  outer.fill(0x5c);
+  for (std::size_t i = 0; i < length; ++i) {
+    inner[i] ^= key[i];
+    outer[i] ^= key[i];
+  }
+  const bool ok = EVP_DigestInit_ex2(inner_start_, sha1(), nullptr) == 1 &&
+                  EVP_DigestUpdate(inner_start_, inner.data(), inner.size()) == 1 &&
+                  EVP_DigestInit_ex2(outer_start_, sha1(), nullptr) == 1 &&
+                  EVP_DigestUpdate(outer_start_, outer.data(), outer.size()) == 1;
+  OPENSSL_cleanse(hashed_key.data(), hashed_key.size());
+  OPENSSL_cleanse(inner.data(), inner.size());
+  OPENSSL_cleanse(outer.data(), outer.size());
+  return ok && start();
+}
+
+bool HmacSha1::start() noexcept { return EVP_MD_CTX_copy_ex(running_, inner_start_) == 1; }
+
+bool HmacSha1::update(const std::uint8_t* data, std::size_t length) noexcept {
+  return EVP_DigestUpdate(running_, data, length) == 1;
+}
+
+bool HmacSha1::finish(std::uint8_t* tag, std::size_t tag_length) noexcept {
+  if (tag_length > digest_size) return false;
+  std::array<std::uint8_t, digest_size> digest{};
+  const bool ok = EVP_DigestFinal_ex(running_, digest.data(), nullptr) == 1 &&
+                  EVP_MD_CTX_copy_ex(outer_, outer_start_) == 1 &&
+                  EVP_DigestUpdate(outer_, digest.data(), digest.size()) == 1 &&
+                  EVP_DigestFinal_ex(outer_, digest.data(), nullptr) == 1;
+  if (ok) std::memcpy(tag, digest.data(), tag_length);
+  OPENSSL_cleanse(digest.data(), digest.size());
+  return ok;
+}
+
+// --- libsrtp's auth type over HmacSha1 ----------------------------------------------------
+
+namespace {
 
 /// srtp_auth_t and its state in one allocation (freed together).
 struct HmacAuth {
   srtp_auth_t auth;
-  HmacState state;
+  HmacSha1 hmac;
 };
+static_assert(std::is_standard_layout_v<HmacAuth>, "auth must be pointer-interconvertible with HmacAuth");
 
 extern const srtp_auth_type_t callsup_hmac;
 
+HmacSha1& hmac_of(void* state) { return *static_cast<HmacSha1*>(state); }
+
+srtp_err_status_t status(bool ok) { return ok ? srtp_err_status_ok : srtp_err_status_auth_fail; }
+
 srtp_err_status_t hmac_alloc(srtp_auth_t** auth, int key_len, int out_len) {
-  if (key_len < 0 || key_len > digest_bytes || out_len < 0 || out_len > digest_bytes)
+  // SRTP's HMAC-SHA1 keys are 20 bytes; libsrtp asks for no more.
+  if (key_len < 0 || key_len > static_cast<int>(HmacSha1::digest_size) || out_len < 0 ||
+      out_len > static_cast<int>(HmacSha1::digest_size))
     return srtp_err_status_bad_param;
-  auto* block = static_cast<HmacAuth*>(std::calloc(1, sizeof(HmacAuth)));
+  auto* block = new (std::nothrow) HmacAuth{};
   if (block == nullptr) return srtp_err_status_alloc_fail;
+  if (!block->hmac.valid()) {
+    delete block;
+    return srtp_err_status_alloc_fail;
+  }
   block->auth.type = &callsup_hmac;
-  block->auth.state = &block->state;
+  block->auth.state = &block->hmac;
   block->auth.out_len = out_len;
   block->auth.key_len = key_len;
   block->auth.prefix_len = 0;
@@ -48,60 +123,33 @@ srtp_err_status_t hmac_alloc(srtp_auth_t** auth, int key_len, int out_len) {
 }
 
 srtp_err_status_t hmac_dealloc(srtp_auth_t* auth) {
-  auto* block = reinterpret_cast<HmacAuth*>(auth);  // auth is the first member
-  OPENSSL_cleanse(block, sizeof(HmacAuth));         // key-derived state
-  std::free(block);
+  delete reinterpret_cast<HmacAuth*>(auth);  // auth is the first member
   return srtp_err_status_ok;
 }
 
 srtp_err_status_t hmac_init(void* state, const std::uint8_t* key, int key_len) {
-  if (key_len < 0 || key_len > digest_bytes) return srtp_err_status_bad_param;
-  auto& s = *static_cast<HmacState*>(state);
-  std::array<std::uint8_t, block_bytes> inner{}, outer{};
-  inner.fill(0x36);
-  outer.fill(0x5c);
-  for (int i = 0; i < key_len; ++i) {
-    inner[static_cast<std::size_t>(i)] ^= key[i];
-    outer[static_cast<std::size_t>(i)] ^= key[i];
-  }
-  const bool ok =
-      SHA1_Init(&s.inner_start) == 1 && SHA1_Update(&s.inner_start, inner.data(), inner.size()) == 1 &&
-      SHA1_Init(&s.outer_start) == 1 && SHA1_Update(&s.outer_start, outer.data(), outer.size()) == 1;
-  OPENSSL_cleanse(inner.data(), inner.size());
-  OPENSSL_cleanse(outer.data(), outer.size());
-  s.running = s.inner_start;
-  return ok ? srtp_err_status_ok : srtp_err_status_auth_fail;
+  if (key_len < 0 || key_len > static_cast<int>(HmacSha1::digest_size)) return srtp_err_status_bad_param;
+  return status(hmac_of(state).set_key(key, static_cast<std::size_t>(key_len)));
 }
 
-srtp_err_status_t hmac_start(void* state) {
-  auto& s = *static_cast<HmacState*>(state);
-  s.running = s.inner_start;
-  return srtp_err_status_ok;
-}
+srtp_err_status_t hmac_start(void* state) { return status(hmac_of(state).start()); }
 
 srtp_err_status_t hmac_update(void* state, const std::uint8_t* message, int length) {
   if (length < 0) return srtp_err_status_bad_param;
-  auto& s = *static_cast<HmacState*>(state);
-  return SHA1_Update(&s.running, message, static_cast<std::size_t>(length)) == 1 ? srtp_err_status_ok
-                                                                                 : srtp_err_status_auth_fail;
+  return status(hmac_of(state).update(message, static_cast<std::size_t>(length)));
 }
 
 srtp_err_status_t hmac_compute(void* state, const std::uint8_t* message, int length, int tag_len,
                                std::uint8_t* tag) {
-  if (length < 0 || tag_len < 0 || tag_len > digest_bytes) return srtp_err_status_bad_param;
-  auto& s = *static_cast<HmacState*>(state);
-  std::array<std::uint8_t, digest_bytes> digest{};
-  SHA_CTX outer = s.outer_start;
-  const bool ok = SHA1_Update(&s.running, message, static_cast<std::size_t>(length)) == 1 &&
-                  SHA1_Final(digest.data(), &s.running) == 1 &&
-                  SHA1_Update(&outer, digest.data(), digest.size()) == 1 &&
-                  SHA1_Final(digest.data(), &outer) == 1;
-  std::memcpy(tag, digest.data(), static_cast<std::size_t>(tag_len));
-  OPENSSL_cleanse(&outer, sizeof outer);
-  return ok ? srtp_err_status_ok : srtp_err_status_auth_fail;
+  if (length < 0 || tag_len < 0 || tag_len > static_cast<int>(HmacSha1::digest_size))
+    return srtp_err_status_bad_param;
+  HmacSha1& hmac = hmac_of(state);
+  return status(hmac.update(message, static_cast<std::size_t>(length)) &&
+                hmac.finish(tag, static_cast<std::size_t>(tag_len)));
 }
 
-// RFC 2202 test case 2 (libsrtp runs its own HMAC-SHA1 cases too before accepting ours).
+// RFC 2202 test case 2 (libsrtp runs its own HMAC-SHA1 cases too before accepting ours; the
+// unit tests run all seven against HmacSha1).
 constexpr std::uint8_t test_key[] = {'J', 'e', 'f', 'e'};
 constexpr std::uint8_t test_data[] = "what do ya want for nothing?";
 constexpr std::uint8_t test_tag[] = {0xef, 0xfc, 0xdf, 0x6a, 0xe5, 0xeb, 0x2f, 0xa2, 0xd2, 0x74,
@@ -115,7 +163,7 @@ const srtp_auth_type_t callsup_hmac = {hmac_alloc,
                                        hmac_compute,
                                        hmac_update,
                                        hmac_start,
-                                       "HMAC-SHA1 (callsup, OpenSSL SHA-1, precomputed pads)",
+                                       "HMAC-SHA1 (callsup, OpenSSL EVP SHA-1, precomputed pads)",
                                        &test_case,
                                        SRTP_HMAC_SHA1};
 
