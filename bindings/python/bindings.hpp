@@ -21,6 +21,8 @@
 #include <utility>
 #include <vector>
 
+#include "subscriptions.hpp"
+
 namespace callsup::python {
 
 namespace py = pybind11;
@@ -33,6 +35,7 @@ void bind_mode_set(py::module_& m);          // ModeSet
 void bind_channel_set(py::module_& m);       // ChannelSet
 void bind_session_defaults(py::module_& m);  // SessionDefaults
 void bind_model(py::module_& m);             // MediaFormat, Leg, Call
+void bind_subscriptions(py::module_& m);     // Subscription, SupervisedMedia
 void bind_call_registry(py::module_& m);     // RegistryEvent, CallRegistry
 void bind_profiles(py::module_& m);          // ExtensionProfile, Group, Site, tenant settings
 void bind_directory(py::module_& m);         // Directory, DirectoryChange, JSON loading
@@ -101,7 +104,7 @@ class PythonCallback {
   std::string context_;
 };
 
-/// subscribe(callback), unsubscribe(id) and observer_failures for a C++ notifier with an
+/// subscribe(callback) -> Subscription and observer_failures for a C++ notifier with an
 /// ObserverList (CallRegistry, Directory); `event` names the argument type for the docs.
 template <class Notifier, class... Extra>
 void def_subscriptions(py::class_<Notifier, Extra...>& cls, const std::string& event) {
@@ -110,7 +113,8 @@ void def_subscriptions(py::class_<Notifier, Extra...>& cls, const std::string& e
          "subscribe",
          [owner](Notifier& self, py::function callback) {
            const std::string context = owner + " subscriber " + python::repr(callback);
-           return self.subscribe(PythonCallback(std::move(callback), context));
+           return std::make_unique<PySubscription>(
+               self.subscribe(PythonCallback(std::move(callback), context)));
          },
          py::arg("callback"),
          ("Calls callback(" + event +
@@ -118,11 +122,8 @@ void def_subscriptions(py::class_<Notifier, Extra...>& cls, const std::string& e
           "order of the changes. It may read and change the " +
           owner +
           ". An exception it raises goes to sys.unraisablehook and is counted in "
-          "observer_failures. Returns the id for unsubscribe().")
+          "observer_failures. Returns a Subscription: close() it (or use `with`) to unsubscribe.")
              .c_str())
-      .def("unsubscribe", &Notifier::unsubscribe, py::arg("subscription"),
-           py::call_guard<py::gil_scoped_release>(),
-           "Ends the subscription; once this returns the callback is not called again.")
       .def_property_readonly("observer_failures", &Notifier::observer_failures,
                              "How many exceptions subscribers have raised.");
 }

@@ -8,6 +8,7 @@
 #include "engine_handle.hpp"
 #include "media_bindings.hpp"
 #include "service_handle.hpp"
+#include "supervised_media_handle.hpp"
 
 namespace callsup::python {
 
@@ -84,20 +85,22 @@ void bind_engine_config(py::module_& m) {
 
 // --- MediaEngine ------------------------------------------------------------------------
 
-/// Wires the engine to a service as MediaEngine::connect does, without tying their lifetimes:
-/// the route observer reaches the engine through its EngineCore, and digits reach the service
-/// only while its Python object has not been closed.
-void connect(EngineHandle& handle, const std::shared_ptr<ServiceHandle>& service_handle) {
-  if (!service_handle) throw py::type_error("MediaEngine.connect needs a SupervisionService, got None");
+/// callsup.connect_media: the SupervisedMedia of the C++ bridge, built from two lifetime-aware
+/// subscriptions because Python objects close independently: the route observer reaches the
+/// engine through its EngineCore (never destroying it there), and digits reach the service only
+/// while its Python object has not been closed.
+std::unique_ptr<PySupervisedMedia> connect_media(const std::shared_ptr<ServiceHandle>& service_handle,
+                                                 EngineHandle& handle) {
+  if (!service_handle) throw py::type_error("connect_media needs a SupervisionService, got None");
   py::gil_scoped_release release;
   const std::shared_ptr<SupervisionService> service = service_handle->use("add_route_observer");
   std::weak_ptr<EngineCore> weak_core = handle.core();
-  service->add_route_observer([weak_core](const std::shared_ptr<const RouteSet>& routes) {
+  auto routes = service->add_route_observer([weak_core](const SupervisionService::OnRoutesParam& p) {
     if (const auto core = weak_core.lock())
-      core->use([&](MediaEngine& engine) { engine.update_routes(routes); });
+      core->use([&](MediaEngine& engine) { engine.update_routes(p.routes); });
   });
   std::weak_ptr<ServiceHandle> weak_service = service_handle;
-  handle.engine().on_dtmf([weak_service](const LegId& leg, char digit) {
+  auto digits = handle.engine().on_dtmf([weak_service](const MediaEngine::OnDtmfParam& p) {
     const ControlThreadScope scope;  // the service's Python sinks run here and may drop the engine
     const std::shared_ptr<ServiceHandle> owner = weak_service.lock();
     if (!owner || owner->closed()) return;
@@ -107,22 +110,23 @@ void connect(EngineHandle& handle, const std::shared_ptr<ServiceHandle>& service
     } catch (const std::runtime_error&) {
       return;  // closed meanwhile
     }
-    target->dtmf_from_leg(leg, digit);
+    target->dtmf_from_leg(p.leg, p.digit);
   });
+  return std::make_unique<PySupervisedMedia>(SupervisedMedia(std::move(routes), std::move(digits)));
 }
 
-void on_dtmf(EngineHandle& handle, py::function callback) {
+std::unique_ptr<PySubscription> on_dtmf(EngineHandle& handle, py::function callback) {
   std::string context = "MediaEngine.on_dtmf handler " + python::repr(callback);
   const PythonCallback call(std::move(callback), std::move(context));
   py::gil_scoped_release release;  // the engine's lock is also taken by the control thread
-  handle.engine().on_dtmf([call](const LegId& leg, char digit) {
+  return std::make_unique<PySubscription>(handle.engine().on_dtmf([call](const MediaEngine::OnDtmfParam& p) {
     const ControlThreadScope scope;
     try {
-      call(leg, std::string(1, digit));
+      call(p);
     } catch (const std::runtime_error&) {
       // Reported to sys.unraisablehook already; the other handlers still get the digit.
     }
-  });
+  }));
 }
 
 void flush_control(EngineHandle& handle) {
@@ -178,15 +182,11 @@ void bind_engine_calls(py::classh<EngineHandle>& cls) {
           },
           "routes"_a,
           "A call's new routes, applied at its next tick (`ended` drops the call's media state).\n"
-          "connect() does this for every route change of a service.")
+          "connect_media() does this for every route change of a service.")
       .def("on_dtmf", &on_dtmf, "callback"_a,
-           "Calls callback(leg, digit) for each RFC 4733 digit an endpoint receives, on the engine's\n"
-           "control thread (never a media thread) with the GIL held. An exception it raises goes to\n"
-           "sys.unraisablehook.")
-      .def("connect", &connect, "service"_a,
-           "Wires the engine to `service`: its route changes drive the engine, and digits received\n"
-           "by endpoints reach service.dtmf_from_leg (on the control thread). Neither keeps the\n"
-           "other alive: once the service is closed, digits are no longer handed to it.")
+           "Calls callback(param) (an OnDtmfParam: .leg, .digit) for each RFC 4733 digit an endpoint\n"
+           "receives, on the engine's control thread (never a media thread) with the GIL held, until\n"
+           "the returned Subscription is closed. An exception it raises goes to sys.unraisablehook.")
       .def("flush_control", &flush_control,
            "Waits (GIL released) until every digit received so far has been handed to the handlers.\n"
            "RuntimeError from inside a handler, which would wait for itself.")
@@ -213,6 +213,17 @@ void bind_engine(py::module_& m) {
   cls.def(py::init<MediaEngineConfig>(), "config"_a = MediaEngineConfig(),
           "Starts the engine. Raises InvalidArgumentError naming a bad setting (threads, ptime_ms,\n"
           "ports, jitter depth, tone) and Error(io_error) when a shared socket cannot be bound.");
+  py::class_<MediaEngine::OnDtmfParam>(cls, "OnDtmfParam", "What an on_dtmf handler gets.")
+      .def_property_readonly(
+          "leg", [](const MediaEngine::OnDtmfParam& p) { return p.leg; },
+          "The leg whose endpoint received the digit.")
+      .def_property_readonly(
+          "digit", [](const MediaEngine::OnDtmfParam& p) { return std::string(1, p.digit); },
+          "'0'-'9', '*', '#', 'A'-'D'.")
+      .def("__repr__", [](const MediaEngine::OnDtmfParam& p) {
+        return "OnDtmfParam(leg=" + python::repr(py::str(p.leg)) +
+               ", digit=" + python::repr(py::str(std::string(1, p.digit))) + ")";
+      });
   bind_engine_calls(cls);
   cls.def_property_readonly(
          "shared_addresses",
@@ -239,6 +250,12 @@ void bind_media_engine(py::module_& m) {
   bind_engine_stats(m);
   bind_engine_config(m);
   bind_engine(m);
+  m.def("connect_media", &connect_media, "service"_a, "engine"_a,
+        "Joins `service` and `engine`: the service's route changes drive the engine, and digits the\n"
+        "engine's endpoints receive reach service.dtmf_from_leg (on the control thread). Returns\n"
+        "the SupervisedMedia connection; close() it (or use `with`) to undo both directions.\n"
+        "Neither object keeps the other alive: once the service is closed, digits are no longer\n"
+        "handed to it.");
 }
 
 }  // namespace callsup::python

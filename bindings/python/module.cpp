@@ -18,6 +18,7 @@ PYBIND11_MODULE(_core, m) {
   bind_channel_set(m);
   bind_session_defaults(m);  // before the records and plans that hold one
   bind_model(m);
+  bind_subscriptions(m);  // before what returns them
   bind_call_registry(m);
   bind_profiles(m);
   bind_directory(m);

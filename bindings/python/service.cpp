@@ -194,33 +194,39 @@ void bind_service_sinks(py::class_<ServiceHandle, py::smart_holder>& cls) {
   cls.def(
          "add_event_sink",
          [](const ServiceHandle& h, std::shared_ptr<EventSink> sink) {
-           with_service(h, "add_event_sink",
-                        [&](SupervisionService& s) { s.add_event_sink(std::move(sink)); });
+           return with_service(h, "add_event_sink", [&](SupervisionService& s) {
+             return std::make_unique<PySubscription>(s.add_event_sink(std::move(sink)));
+           });
          },
-         "sink"_a, "Every event from now on goes to `sink` (see EventSink for the thread it runs on).")
+         "sink"_a,
+         "Every event from now on goes to `sink` (see EventSink for the thread it runs on) until the\n"
+         "returned Subscription is closed.")
       .def(
           "add_audit_sink",
           [](const ServiceHandle& h, std::shared_ptr<AuditSink> sink) {
-            with_service(h, "add_audit_sink",
-                         [&](SupervisionService& s) { s.add_audit_sink(std::move(sink)); });
+            return with_service(h, "add_audit_sink", [&](SupervisionService& s) {
+              return std::make_unique<PySubscription>(s.add_audit_sink(std::move(sink)));
+            });
           },
-          "sink"_a, "Every audit record from now on goes to `sink`.")
+          "sink"_a,
+          "Every audit record from now on goes to `sink` until the returned Subscription is closed.")
       .def(
           "add_route_observer",
           [](const ServiceHandle& h, const py::function& callback) {
-            auto observer = [held = share_py(callback)](const std::shared_ptr<const RouteSet>& routes) {
+            auto observer = [held = share_py(callback)](const SupervisionService::OnRoutesParam& p) {
               py::gil_scoped_acquire gil;
               const SdkCallbackScope in_callback;
-              (*held)(RouteSet(*routes));  // a copy: the media plane shares the original
+              (*held)(RouteSet(*p.routes));  // a copy: the media plane shares the original
             };
-            with_service(h, "add_route_observer",
-                         [&](SupervisionService& s) { s.add_route_observer(std::move(observer)); });
+            return with_service(h, "add_route_observer", [&](SupervisionService& s) {
+              return std::make_unique<PySubscription>(s.add_route_observer(std::move(observer)));
+            });
           },
           "callback"_a,
           "Calls callback(route_set) with every new RouteSet of every call, synchronously, on the\n"
           "thread that caused the change, after the service's locks are released, in version\n"
           "order per call; the GIL is held for the call only. An exception it raises is counted\n"
-          "in sink_failures.");
+          "in sink_failures. Returns a Subscription.");
 }
 
 }  // namespace

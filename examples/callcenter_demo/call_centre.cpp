@@ -8,6 +8,7 @@
 #include "callsup/media/media_engine.hpp"
 #include "callsup/model/directory_json.hpp"
 #include "callsup/policy/standard_policy.hpp"
+#include "callsup/supervised_media.hpp"
 #include "phone_set.hpp"
 #include "sdes_keys.hpp"
 #include "wav.hpp"
@@ -58,12 +59,12 @@ class Centre {
     load_directory();
     service_ =
         std::make_unique<SupervisionService>(registry_, directory_, std::make_shared<StandardPolicy>());
-    service_->add_event_sink(timeline_.event_sink());
-    for (const auto& sink : audit_sinks) service_->add_audit_sink(sink);
+    subscriptions_.push_back(service_->add_event_sink(timeline_.event_sink()));
+    for (const auto& sink : audit_sinks) subscriptions_.push_back(service_->add_audit_sink(sink));
     MediaEngineConfig engine_config;
     engine_config.threads = 2;  // the supervisor's leg lives on another thread than the call until it joins
     engine_ = std::make_unique<MediaEngine>(engine_config);
-    engine_->connect(*service_);
+    media_ = connect_media(*service_, *engine_);
     phones_ = std::make_unique<sim::PhoneSet>();
     for (std::size_t i = 0; i < scenario_.parties.size(); ++i) add_party(i);
   }
@@ -311,8 +312,10 @@ class Centre {
   Timeline& timeline_;
   Directory directory_;
   CallRegistry registry_;
+  std::vector<Subscription> subscriptions_;  // before the service: its shutdown events still arrive
   std::unique_ptr<SupervisionService> service_;
   std::unique_ptr<MediaEngine> engine_;
+  SupervisedMedia media_;  // after the service and the engine: disconnected before either goes
   std::unique_ptr<sim::PhoneSet> phones_;
   std::vector<std::shared_ptr<RtpEndpoint>> endpoints_;
   std::vector<std::vector<std::int16_t>> voices_;

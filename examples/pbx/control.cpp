@@ -17,14 +17,14 @@ Control::Control(const PbxConfig& config, Counters& counters)
   load_directory_json(directory_, config_.directory_json);
   service_ = std::make_unique<SupervisionService>(registry_, directory_);
   if (!config_.audit_log.empty())
-    service_->add_audit_sink(std::make_shared<JsonLinesAuditSink>(config_.audit_log));
+    audit_trail_ = service_->add_audit_sink(std::make_shared<JsonLinesAuditSink>(config_.audit_log));
   MediaEngineConfig engine;
   engine.threads = 1;
   engine.bind_ip = config_.rtp_address;
   engine.port_min = config_.rtp_port_min;
   engine.port_max = config_.rtp_port_max;
   engine_ = std::make_unique<MediaEngine>(engine);
-  engine_->connect(*service_);
+  media_ = connect_media(*service_, *engine_);
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "callsup-ctl");
     io_.run();

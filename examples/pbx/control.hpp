@@ -15,6 +15,7 @@
 #include "callsup/model/call_registry.hpp"
 #include "callsup/model/directory.hpp"
 #include "callsup/session/supervision_service.hpp"
+#include "callsup/supervised_media.hpp"
 #include "config.hpp"
 #include "counters.hpp"
 
@@ -51,8 +52,10 @@ class Control {
   Counters& counters_;
   Directory directory_;
   CallRegistry registry_;
+  Subscription audit_trail_;  // before the service: its shutdown records (sessions ended) reach the file
   std::unique_ptr<SupervisionService> service_;
   std::unique_ptr<MediaEngine> engine_;
+  SupervisedMedia media_;  // after the service and the engine: disconnected before either goes
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   std::unique_ptr<AdminServer> admin_;

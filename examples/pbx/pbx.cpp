@@ -45,9 +45,9 @@ std::string describe(const Event& e) {
 }
 
 /// Supervision events: logged; the ones that ask the PBX to act are carried out in SIP.
-void watch_events(const PbxConfig& config, Control& control, SipThread& thread,
-                  std::unique_ptr<SipStack>& stack, Takeovers& takeovers) {
-  control.service().add_event_sink(std::make_shared<FunctionEventSink>([&](const Event& e) {
+[[nodiscard]] Subscription watch_events(const PbxConfig& config, Control& control, SipThread& thread,
+                                        std::unique_ptr<SipStack>& stack, Takeovers& takeovers) {
+  return control.service().add_event_sink(std::make_shared<FunctionEventSink>([&](const Event& e) {
     if (e.kind == EventKind::security) return;  // SecurityReporter logged it
     log_line("supervision", describe(e));
     if (e.kind == EventKind::action_requested && e.detail == "takeover") {
@@ -103,9 +103,9 @@ int run_pbx(const PbxConfig& config) {
   control.serve_admin();
   SipThread thread;
   std::unique_ptr<SipStack> stack;
-  log_registry_changes(control.registry());
+  const auto registry_log = log_registry_changes(control.registry());
   Takeovers takeovers;
-  watch_events(config, control, thread, stack, takeovers);
+  const auto event_log = watch_events(config, control, thread, stack, takeovers);
   thread.start(
       [&] { stack = std::make_unique<SipStack>(config, counters, control, thread, security, takeovers); },
       [&] { stack.reset(); });

@@ -37,8 +37,8 @@ std::string describe(const RegistryEvent& e) {
 
 }  // namespace
 
-void log_registry_changes(CallRegistry& registry) {
-  registry.subscribe([](const RegistryEvent& e) { log_line("registry", describe(e)); });
+Subscription log_registry_changes(CallRegistry& registry) {
+  return registry.subscribe([](const RegistryEvent& e) { log_line("registry", describe(e)); });
 }
 
 }  // namespace callsup::pbx

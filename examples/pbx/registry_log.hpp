@@ -2,10 +2,12 @@
 #pragma once
 
 #include "callsup/model/call_registry.hpp"
+#include "callsup/subscription.hpp"
 
 namespace callsup::pbx {
 
 /// "registry: call-1 added (tenant acme, group Support)", "registry: call-1-a held", ...
-void log_registry_changes(CallRegistry& registry);
+/// Logs every registry change until the returned Subscription goes.
+[[nodiscard]] Subscription log_registry_changes(CallRegistry& registry);
 
 }  // namespace callsup::pbx

@@ -30,6 +30,7 @@ from callsup import (
     Mode,
     RouteSet,
     SupervisionService,
+    connect_media,
     volume_gain,
 )
 
@@ -104,8 +105,7 @@ def main() -> int:
     bridge = BridgeCommands()
     with SupervisionService(registry, directory) as service, MediaEngine(
         MediaEngineConfig(threads=1, mixer=bridge)
-    ) as engine:
-        engine.connect(service)
+    ) as engine, connect_media(service, engine):  # routes drive the engine; digits reach the service
 
         def step(title: str, action: Callable[[], object]) -> None:
             print(title)

@@ -28,6 +28,7 @@ from callsup import (
     Mode,
     SocketAddress,
     SupervisionService,
+    connect_media,
 )
 from callsup.rtp_phone import Hearing, RtpPhone, wait_for_hearing
 
@@ -66,8 +67,9 @@ def main() -> int:
     directory.load_file(DIRECTORY)
     registry = CallRegistry()
     ok = True
-    with SupervisionService(registry, directory) as service, MediaEngine(MediaEngineConfig(threads=2)) as engine:
-        engine.connect(service)  # route changes drive the engine; digits reach the service
+    with SupervisionService(registry, directory) as service, MediaEngine(
+        MediaEngineConfig(threads=2)
+    ) as engine, connect_media(service, engine):  # route changes drive the engine; digits reach the service
         # The PBX's signalling: a customer's call answered by agent 744, and the supervisor's phone.
         registry.add_call("c1", "acme")
         registry.add_leg("c1", Leg.off_net("customer", "+15551230000", LegState.up))

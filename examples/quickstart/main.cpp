@@ -24,9 +24,10 @@ int main() {
   directory.add_group({"Support", "acme", {"744"}, {"700"}});  // 700 supervises Support
 
   SupervisionService service(registry, directory);  // StandardPolicy by default
-  service.add_audit_sink(std::make_shared<JsonLinesAuditSink>("audit.jsonl"));
-  service.add_route_observer([](const std::shared_ptr<const RouteSet>& routes) {
-    std::cout << routes->call << ": " << routes->routes.size() << " routes\n";  // drive a mixer here
+  // release(): the audit trail stays for the service's whole life, its shutdown records too.
+  service.add_audit_sink(std::make_shared<JsonLinesAuditSink>("audit.jsonl")).release();
+  auto route_log = service.add_route_observer([](const SupervisionService::OnRoutesParam& p) {
+    std::cout << p.routes->call << ": " << p.routes->routes.size() << " routes\n";  // drive a mixer here
   });
 
   // A customer calls agent 744.

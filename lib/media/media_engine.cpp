@@ -10,10 +10,10 @@
 #include <thread>
 #include <unordered_map>
 
+#include "callsup/detail/observer_list.hpp"
 #include "callsup/error.hpp"
 #include "callsup/media/media_engine_asio.hpp"
 #include "callsup/media/software_mixer.hpp"
-#include "callsup/session/supervision_service.hpp"
 #include "media/engine/control_queue.hpp"
 #include "media/engine/shard.hpp"
 
@@ -124,10 +124,9 @@ class MediaEngine::Impl {
     if (ended) calls_.erase(call);
   }
 
-  void on_dtmf(DtmfHandler handler) {
+  Subscription on_dtmf(DtmfHandler handler) {
     if (!handler) throw Error(errc::invalid_argument, "on_dtmf: empty handler");
-    std::lock_guard lock(mutex_);
-    handlers_.push_back(std::move(handler));
+    return dtmf_handlers_.add(std::move(handler));
   }
 
   void flush_control() { control_.flush(); }
@@ -274,14 +273,7 @@ class MediaEngine::Impl {
 
   // Media thread: hand the digit over; the handlers run on the control thread.
   void post_digit(const LegId& leg, char digit) {
-    control_.post([this, leg, digit] {
-      std::vector<DtmfHandler> handlers;
-      {
-        std::lock_guard lock(mutex_);
-        handlers = handlers_;
-      }
-      for (const auto& handler : handlers) handler(leg, digit);
-    });
+    control_.post([this, leg, digit] { dtmf_handlers_.notify(OnDtmfParam{leg, digit}); });
   }
 
   MediaEngineConfig config_;
@@ -291,7 +283,7 @@ class MediaEngine::Impl {
   std::unordered_map<CallId, std::shared_ptr<detail::RouteMailbox>> calls_;
   std::unordered_map<CallId, std::set<LegId>> named_;  ///< legs named by each live call's routes
   std::unordered_map<LegId, CallId> waiting_;          ///< leg -> a call that wants it on its thread
-  std::vector<DtmfHandler> handlers_;
+  detail::ObserverList<OnDtmfParam> dtmf_handlers_;    // exceptions caught and counted
   bool stopped_ = false;
   detail::ControlQueue control_;  // outlives the shards, which post to it
   std::vector<std::unique_ptr<asio::io_context>> contexts_;
@@ -322,20 +314,12 @@ std::shared_ptr<RtpEndpoint> MediaEngine::endpoint(const LegId& leg) const { ret
 void MediaEngine::update_routes(std::shared_ptr<const RouteSet> routes) {
   impl_->update_routes(std::move(routes));
 }
-void MediaEngine::on_dtmf(DtmfHandler handler) { impl_->on_dtmf(std::move(handler)); }
+Subscription MediaEngine::on_dtmf(DtmfHandler handler) { return impl_->on_dtmf(std::move(handler)); }
 void MediaEngine::flush_control() { impl_->flush_control(); }
 std::vector<SocketAddress> MediaEngine::shared_addresses() const { return impl_->shared_addresses(); }
 std::size_t MediaEngine::thread_count() const noexcept { return impl_->thread_count(); }
 EngineStats MediaEngine::stats() const { return impl_->stats(); }
 void MediaEngine::stop() { impl_->stop(); }
 void MediaEngine::reset_percentiles() { impl_->reset_percentiles(); }
-
-void MediaEngine::connect(SupervisionService& service) {
-  std::weak_ptr<Impl> weak = impl_;
-  service.add_route_observer([weak](const std::shared_ptr<const RouteSet>& routes) {
-    if (auto impl = weak.lock()) impl->update_routes(routes);
-  });
-  impl_->on_dtmf([&service](const LegId& leg, char digit) { service.dtmf_from_leg(leg, digit); });
-}
 
 }  // namespace callsup

@@ -44,7 +44,7 @@ int main() {
   // Registry: one call, two legs, bridged.
   callsup::CallRegistry registry;
   int events = 0;
-  registry.subscribe([&](const callsup::RegistryEvent&) { ++events; });
+  auto subscription = registry.subscribe([&](const callsup::RegistryEvent&) { ++events; });
   registry.add_call("c1", "acme");
   registry.add_leg("c1", callsup::Leg::off_net("l1", "+15551234", callsup::LegState::up));
   registry.add_leg("c1", callsup::Leg::on_net("l2", "744", callsup::LegState::up));

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "callsup/media/media_engine.hpp"
+#include "callsup/supervised_media.hpp"
 #include "phone_set.hpp"
 #include "sdes_keys.hpp"
 #include "support/acme.hpp"
@@ -42,8 +43,8 @@ struct Setup {
 
 class SupervisedCall {
  public:
-  explicit SupervisedCall(const Setup& setup) : engine_(engine_config(setup)) {
-    engine_.connect(*world_.service);
+  explicit SupervisedCall(const Setup& setup)
+      : engine_(engine_config(setup)), media_(connect_media(*world_.service, engine_)) {
     world_.external_call("c1", "744", "customer", "agent");
     world_.supervisor_call("sc", "sup700", "700");
     std::uint32_t engine_ssrc = 0x5000;
@@ -104,6 +105,7 @@ class SupervisedCall {
 
   testing::Acme world_;
   MediaEngine engine_;
+  SupervisedMedia media_;  // after the service and the engine: disconnected before either goes
   sim::PhoneSet phones_;
   std::vector<Party> parties_{{"customer", "customer", "c1", 500, 0, nullptr},
                               {"agent", "agent", "c1", 1000, 0, nullptr},

@@ -326,14 +326,14 @@ def test_subscribers_may_read_and_write_and_failures_are_counted(unraisable: lis
         raise ValueError(change.name)
 
     directory.subscribe(reactor)
-    broken_id = directory.subscribe(broken)
+    broken_subscription = directory.subscribe(broken)
     directory.set_tenant(TenantSettings("acme"))
     assert seen == [("acme", True), ("acme-copy", True)]
     assert directory.observer_failures == 2 and [str(r.exc_value) for r in unraisable] == [
         "acme",
         "acme-copy",
     ]
-    directory.unsubscribe(broken_id)
+    broken_subscription.close()
     directory.set_tenant(TenantSettings("globex"))
     assert directory.observer_failures == 2
 

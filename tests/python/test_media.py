@@ -340,30 +340,38 @@ def test_srtp_backend_reports_the_linked_crypto() -> None:
 def test_dtmf_handlers_run_on_the_control_thread(unraisable: list[Any]) -> None:
     received: list[tuple[str, str, str]] = []
 
-    def failing(leg: str, digit: str) -> None:
-        raise RuntimeError(f"handler failed on {digit}")
+    def failing(param: MediaEngine.OnDtmfParam) -> None:
+        raise RuntimeError(f"handler failed on {param.digit}")
 
-    def flushing(leg: str, digit: str) -> None:
+    def flushing(param: MediaEngine.OnDtmfParam) -> None:
         try:
             engine.flush_control()
         except RuntimeError as error:
-            received.append((leg, "flush refused", str(error)))
+            received.append((param.leg, "flush refused", str(error)))
 
     with MediaEngine(one_thread()) as engine, RtpPhone("phone", 1000) as phone:
         endpoint = engine.add_endpoint("c1", "a", EndpointConfig(remote=SocketAddress(*phone.address), remote_ssrc=phone.ssrc))
         phone.connect(endpoint.local_address.as_tuple())
         engine.on_dtmf(failing)
-        engine.on_dtmf(lambda leg, digit: received.append((leg, digit, thread_name())))
+        recording = engine.on_dtmf(lambda p: received.append((p.leg, p.digit, thread_name())))
         engine.on_dtmf(flushing)
         phone.send_dtmf("5#")
         assert eventually(lambda: endpoint.stats().dtmf_digits_in == 2)
         engine.flush_control()
+        recording.close()  # no digit reaches it any more
+        phone.send_dtmf("7")
+        assert eventually(lambda: endpoint.stats().dtmf_digits_in == 3)
+        engine.flush_control()
     digits = [r for r in received if r[1] != "flush refused"]
     assert digits == [("a", "5", "callsup-control"), ("a", "#", "callsup-control")]
     refusals = [r for r in received if r[1] == "flush refused"]
-    assert len(refusals) == 2 and "would wait for its own thread" in refusals[0][2]
+    assert len(refusals) == 3 and "would wait for its own thread" in refusals[0][2]  # 5, # and 7
     # The failing handler went to sys.unraisablehook, twice, and stopped nothing.
-    assert [str(u.exc_value) for u in unraisable] == ["handler failed on 5", "handler failed on #"]
+    assert [str(u.exc_value) for u in unraisable] == [
+        "handler failed on 5",
+        "handler failed on #",
+        "handler failed on 7",
+    ]
 
 
 def run_python(script: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
@@ -386,7 +394,7 @@ def test_stopping_while_a_handler_waits_for_the_gil_does_not_deadlock() -> None:
         from media_support import eventually
         engine = callsup.MediaEngine(callsup.MediaEngineConfig(threads=1))
         seen = []
-        engine.on_dtmf(lambda leg, digit: (time.sleep(0.05), seen.append(digit)))
+        engine.on_dtmf(lambda p: (time.sleep(0.05), seen.append(p.digit)))
         with RtpPhone("p", 1000) as phone:
             ep = engine.add_endpoint("c", "a", callsup.EndpointConfig(
                 remote=callsup.SocketAddress(*phone.address), remote_ssrc=phone.ssrc))
@@ -414,7 +422,7 @@ def test_dropping_the_engine_from_its_own_dtmf_handler_is_safe() -> None:
         holder = [callsup.MediaEngine(callsup.MediaEngineConfig(threads=1))]
         done = threading.Event()
         class Drop:
-            def __call__(self, leg, digit):
+            def __call__(self, param):
                 holder.clear()  # the last reference: destroyed while its control thread runs this
                 gc.collect()
                 done.set()
@@ -459,7 +467,7 @@ def test_exiting_with_a_running_engine_and_a_python_mixer_is_clean() -> None:
 
         mixer = Mixer()
         engine = callsup.MediaEngine(callsup.MediaEngineConfig(threads=1, mixer=mixer))
-        engine.on_dtmf(lambda leg, digit: (time.sleep(0.05), print("digit", digit, flush=True)))
+        engine.on_dtmf(lambda p: (time.sleep(0.05), print("digit", p.digit, flush=True)))
         phones = [RtpPhone(name, 1000).start() for name in ("a", "b")]
         for phone in phones:
             ep = engine.add_endpoint("c", phone.name, callsup.EndpointConfig(
@@ -485,9 +493,8 @@ PARTIES = {"customer": ("customer", 1000), "agent": ("agent", 2000), "supervisor
 def test_supervised_call_who_hears_whom_from_the_audio() -> None:
     world = Acme()
     digits: list[tuple[str, str]] = []
-    with MediaEngine(MediaEngineConfig(threads=2)) as engine:
-        engine.connect(world.service)
-        engine.on_dtmf(lambda leg, digit: digits.append((leg, digit)))
+    with MediaEngine(MediaEngineConfig(threads=2)) as engine, callsup.connect_media(world.service, engine):
+        engine.on_dtmf(lambda p: digits.append((p.leg, p.digit)))
         world.external_call("c1", "744", "customer", "agent")
         world.supervisor_call("sc", "sup700", "700")
         phones = Phones(engine, "c1", PARTIES)
@@ -529,8 +536,7 @@ def test_supervised_call_who_hears_whom_from_the_audio() -> None:
 
 def test_digits_stop_reaching_a_closed_service() -> None:
     world = Acme()
-    with MediaEngine(one_thread()) as engine:
-        engine.connect(world.service)
+    with MediaEngine(one_thread()) as engine, callsup.connect_media(world.service, engine):
         world.external_call("c1", "744", "customer", "agent")
         world.supervisor_call("sc", "sup700", "700")
         phones = Phones(engine, "c1", {"supervisor": ("sup700", 4000)})
@@ -547,12 +553,36 @@ def test_digits_stop_reaching_a_closed_service() -> None:
             phones.stop()
 
 
+def test_closing_the_connection_stops_digits_and_routes() -> None:
+    world = Acme()
+    with MediaEngine(one_thread()) as engine:
+        media = callsup.connect_media(world.service, engine)
+        assert media.connected and "connected" in repr(media)
+        world.external_call("c1", "744", "customer", "agent")
+        world.supervisor_call("sc", "sup700", "700")
+        phones = Phones(engine, "c1", {"supervisor": ("sup700", 4000)})
+        try:
+            started = world.service.dial("sup700", "700", "*90744")
+            endpoint = phones.endpoints["supervisor"]
+            phones["supervisor"].send_dtmf("1")  # connected: whisper
+            assert eventually(lambda: world.info(started.session).mode == Mode.whisper)
+            media.close()
+            assert not media.connected
+            media.close()  # twice: harmless
+            phones["supervisor"].send_dtmf("2")  # disconnected: no barge
+            assert eventually(lambda: endpoint.stats().dtmf_digits_in == 2)
+            engine.flush_control()
+            assert world.info(started.session).mode == Mode.whisper
+        finally:
+            phones.stop()
+
+
 def test_connect_to_a_closed_service_raises() -> None:
     world = Acme()
     world.service.close()
     with MediaEngine(one_thread()) as engine:
         with pytest.raises(RuntimeError, match="closed"):
-            engine.connect(world.service)
+            callsup.connect_media(world.service, engine)
 
 
 def test_threads_of_the_engine_never_run_python() -> None:
@@ -560,9 +590,8 @@ def test_threads_of_the_engine_never_run_python() -> None:
     seen: set[str] = set()
     world = Acme()
     world.service.add_route_observer(lambda routes: seen.add(thread_name()))
-    with MediaEngine(one_thread()) as engine:
-        engine.connect(world.service)
-        engine.on_dtmf(lambda leg, digit: seen.add(thread_name()))
+    with MediaEngine(one_thread()) as engine, callsup.connect_media(world.service, engine):
+        engine.on_dtmf(lambda p: seen.add(thread_name()))
         world.external_call("c1", "744", "customer", "agent")
         phones = Phones(engine, "c1", {"agent": ("agent", 2000)})
         try:

@@ -142,8 +142,10 @@ def test_python_backend_receives_every_route_update_in_order() -> None:
         checkpoints.append((call, latest.version))
         assert eventually(lambda: any(r.version == latest.version for r in backend.received(call)))
 
-    with MediaEngine(MediaEngineConfig(threads=2, mixer=backend)) as engine:
-        engine.connect(world.service)
+    with MediaEngine(MediaEngineConfig(threads=2, mixer=backend)) as engine, callsup.connect_media(
+        world.service, engine
+    ) as media:
+        assert media.connected
         step(lambda: world.external_call("c1", "744", "customer", "agent"), "c1")
         step(lambda: world.supervisor_call("sc", "sup700", "700"), "sc")
         started: list[callsup.StartOutcome] = []

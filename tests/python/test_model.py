@@ -318,21 +318,25 @@ def test_changes_that_change_nothing_emit_nothing(registry: CallRegistry) -> Non
     assert recorder.kinds() == [K.leg_state_changed, K.bridge_changed]
 
 
-def test_unsubscribe_stops_delivery_also_from_inside_the_callback(registry: CallRegistry) -> None:
-    first, second = Recorder(), Recorder()
-    id_first = registry.subscribe(first)
-    registry.subscribe(second)
-    registry.add_call("c1", "acme")
-    registry.unsubscribe(id_first)
+def test_closing_a_subscription_stops_delivery_also_from_inside_the_callback(registry: CallRegistry) -> None:
+    first, second, scoped = Recorder(), Recorder(), Recorder()
+    subscription_first = registry.subscribe(first)
+    registry.subscribe(second)  # dropped unclosed: stays subscribed
+    with registry.subscribe(scoped) as in_block:
+        assert in_block.active
+        registry.add_call("c1", "acme")
+    assert not in_block.active
+    subscription_first.close()
+    assert not subscription_first.active and "closed" in repr(subscription_first)
+    subscription_first.close()  # twice: harmless
     registry.add_call("c2", "acme")
-    assert len(first.events) == 1 and len(second.events) == 2
+    assert len(first.events) == 1 and len(second.events) == 2 and len(scoped.events) == 1
 
     calls = []
-    subscription = 0
 
     def once(event: RegistryEvent) -> None:
         calls.append(event.kind)
-        registry.unsubscribe(subscription)
+        subscription.close()
 
     subscription = registry.subscribe(once)
     registry.add_call("c3", "acme")

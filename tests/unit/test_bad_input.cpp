@@ -401,7 +401,7 @@ TEST_CASE("bad input: a policy that throws denies (fail closed) and the service 
   config.clock = &clock;
   SupervisionService service(registry, directory, policy, config);
   auto audit = std::make_shared<MemoryAuditSink>();
-  service.add_audit_sink(audit);
+  auto subscription = service.add_audit_sink(audit);
   registry.add_call("c1", "acme");
   registry.add_leg("c1", Leg::off_net("client", "+15551230000", LegState::up));
   registry.add_leg("c1", Leg::on_net("agent744", "744", LegState::up));
@@ -450,9 +450,9 @@ TEST_CASE("bad input: a policy that throws denies (fail closed) and the service 
 
 TEST_CASE("bad input: a throwing audit sink is counted; the other sinks still get every record") {
   Acme w;  // its MemoryAuditSink comes first
-  w.service->add_audit_sink(std::make_shared<ThrowingAuditSink>());
+  auto subscription = w.service->add_audit_sink(std::make_shared<ThrowingAuditSink>());
   auto after = std::make_shared<MemoryAuditSink>();
-  w.service->add_audit_sink(after);
+  auto subscription2 = w.service->add_audit_sink(after);
   w.external_call("c1", "744", "client", "agent744");
 
   CHECK(w.service->sink_failures() == 0);
@@ -468,9 +468,10 @@ TEST_CASE("bad input: a throwing audit sink is counted; the other sinks still ge
   CHECK(w.service->last_sink_failure() == "disk full at record 3");
 
   // A throwing event sink and route observer are counted the same way.
-  w.service->add_event_sink(
+  auto subscription3 = w.service->add_event_sink(
       std::make_shared<FunctionEventSink>([](const Event&) { throw Error(errc::io_error, "x"); }));
-  w.service->add_route_observer([](const std::shared_ptr<const RouteSet>&) { throw 42; });
+  auto subscription4 =
+      w.service->add_route_observer([](const SupervisionService::OnRoutesParam&) { throw 42; });
   const StartOutcome again = w.service->dial("sup700b", "700", "*90744");
   REQUIRE(again.ok());
   CHECK(after->size() == 5);

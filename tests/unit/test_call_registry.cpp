@@ -406,7 +406,7 @@ TEST_SUITE("call_registry") {
     add_simple_call(registry);
     add_simple_call(registry, "c2", "200", "C2", "B1");
     EventLog log;
-    registry.subscribe(log.observer());
+    auto subscription = registry.subscribe(log.observer());
 
     CHECK_CALLSUP_ERROR(registry.answer("L404"), errc::unknown_leg, "'L404'");
     CHECK_CALLSUP_ERROR(registry.hold("L404"), errc::unknown_leg, "'L404'");
@@ -451,7 +451,7 @@ TEST_SUITE("call_registry") {
   TEST_CASE("call_registry: observers get each change with its details") {
     CallRegistry registry;
     EventLog log;
-    registry.subscribe(log.observer());
+    auto subscription = registry.subscribe(log.observer());
 
     registry.add_call("c1", "acme", "sales");
     registry.add_leg("c1", Leg::off_net("C1", "+15550001"));
@@ -515,7 +515,7 @@ TEST_SUITE("call_registry") {
     CallRegistry registry;
     std::vector<std::shared_ptr<const Call>> seen_in_registry;
     std::vector<std::shared_ptr<const Call>> in_event;
-    registry.subscribe([&](const RegistryEvent& event) {
+    auto subscription = registry.subscribe([&](const RegistryEvent& event) {
       in_event.push_back(event.call);
       seen_in_registry.push_back(registry.find_call(event.call->id));  // reading inside a callback
     });
@@ -531,7 +531,7 @@ TEST_SUITE("call_registry") {
     CallRegistry registry;
     add_simple_call(registry);
     EventLog log;
-    registry.subscribe(log.observer());
+    auto subscription = registry.subscribe(log.observer());
     registry.set_state("A1", LegState::ringing);
     registry.bridge("c1", false);
     CHECK(log.size() == 0);
@@ -551,27 +551,31 @@ TEST_SUITE("call_registry") {
     CallRegistry registry;
     EventLog first;
     EventLog second;
-    registry.subscribe(first.observer());
-    registry.subscribe(second.observer());
+    auto subscription = registry.subscribe(first.observer());
+    auto subscription2 = registry.subscribe(second.observer());
     add_simple_call(registry);
     registry.answer("A1");
     CHECK(first.kinds() == second.kinds());
     CHECK(first.size() == 4);
   }
 
-  TEST_CASE("call_registry: unsubscribe stops delivery") {
+  TEST_CASE("call_registry: resetting a subscription stops delivery; destroying one does too") {
     CallRegistry registry;
     EventLog kept;
     EventLog dropped;
-    registry.subscribe(kept.observer());
-    const auto id = registry.subscribe(dropped.observer());
-    registry.add_call("c1", "acme");
-    registry.unsubscribe(id);
+    EventLog scoped;
+    auto subscription = registry.subscribe(kept.observer());
+    auto dropping = registry.subscribe(dropped.observer());
+    {
+      auto in_scope = registry.subscribe(scoped.observer());
+      registry.add_call("c1", "acme");
+    }
+    dropping.reset();
     registry.add_call("c2", "acme");
     CHECK(kept.size() == 2);
     CHECK(dropped.size() == 1);
-    registry.unsubscribe(id);        // twice: harmless
-    registry.unsubscribe(id + 100);  // unknown: harmless
+    CHECK(scoped.size() == 1);
+    dropping.reset();  // twice: harmless
     registry.add_call("c3", "acme");
     CHECK(kept.size() == 3);
     CHECK(dropped.size() == 1);
@@ -580,10 +584,10 @@ TEST_SUITE("call_registry") {
   TEST_CASE("call_registry: an observer may unsubscribe itself from inside its callback") {
     CallRegistry registry;
     int calls = 0;
-    CallRegistry::SubscriptionId self = 0;
+    Subscription self;
     self = registry.subscribe([&](const RegistryEvent&) {
       ++calls;
-      registry.unsubscribe(self);
+      self.reset();
     });
     registry.add_call("c1", "acme");
     registry.add_call("c2", "acme");
@@ -594,7 +598,7 @@ TEST_SUITE("call_registry") {
     CallRegistry registry;
     std::vector<std::size_t> sizes;
     std::vector<std::size_t> of_extension;
-    registry.subscribe([&](const RegistryEvent& event) {
+    auto subscription = registry.subscribe([&](const RegistryEvent& event) {
       sizes.push_back(registry.size());
       of_extension.push_back(registry.calls_of_extension("100").size());
       (void)registry.all_calls();
@@ -610,7 +614,7 @@ TEST_SUITE("call_registry") {
   TEST_CASE("call_registry: an observer that changes the registry (re-entrant) does not deadlock") {
     CallRegistry registry;
     // Auto-answer: every on-net leg is answered as soon as it is added.
-    registry.subscribe([&](const RegistryEvent& event) {
+    auto subscription = registry.subscribe([&](const RegistryEvent& event) {
       if (event.kind == RegistryEventKind::leg_added) {
         const Leg* leg = event.call->find_leg(event.leg_id);
         if (leg && leg->network == Network::on_net && leg->state == LegState::ringing)
@@ -628,11 +632,11 @@ TEST_SUITE("call_registry") {
     // before the leg_state_changed that observer 1's answer() caused, and every snapshot
     // it receives must be at least as new as the previous one.
     CallRegistry registry;
-    registry.subscribe([&](const RegistryEvent& event) {
+    auto subscription = registry.subscribe([&](const RegistryEvent& event) {
       if (event.kind == RegistryEventKind::leg_added) registry.answer(event.leg_id);
     });
     EventLog log;
-    registry.subscribe(log.observer());
+    auto subscription2 = registry.subscribe(log.observer());
     registry.add_call("c1", "acme");
     registry.add_leg("c1", Leg::on_net("A1", "100"));
 
@@ -646,7 +650,7 @@ TEST_SUITE("call_registry") {
   TEST_CASE("call_registry: a re-entrant end_call from an observer") {
     CallRegistry registry;
     // Hang up the call when its last leg leaves.
-    registry.subscribe([&](const RegistryEvent& event) {
+    auto subscription = registry.subscribe([&](const RegistryEvent& event) {
       if (event.kind == RegistryEventKind::leg_removed && event.call->legs.empty())
         registry.end_call(event.call->id);
     });
@@ -661,7 +665,7 @@ TEST_SUITE("call_registry") {
   TEST_CASE("call_registry: an observer on another thread may read while a change is delivered") {
     CallRegistry registry;
     std::atomic<int> seen{0};
-    registry.subscribe([&](const RegistryEvent&) {
+    auto subscription = registry.subscribe([&](const RegistryEvent&) {
       // A reader on another thread, joined inside the callback: it must not block on the
       // data lock (released before observers run).
       std::thread reader([&] { seen += static_cast<int>(registry.size()); });
@@ -680,7 +684,7 @@ TEST_SUITE("call_registry") {
     std::mutex log_mutex;
     std::map<CallId, std::vector<RegistryEventKind>> per_call;
     std::atomic<int> events{0};
-    registry.subscribe([&](const RegistryEvent& event) {
+    auto subscription = registry.subscribe([&](const RegistryEvent& event) {
       ++events;
       std::lock_guard lock(log_mutex);
       per_call[event.call->id].push_back(event.kind);

@@ -391,7 +391,8 @@ TEST_CASE("directory: the version counts successful changes only") {
 TEST_CASE("directory: observers get each change with its version") {
   Directory directory;
   Recorder recorder;
-  const auto id = directory.subscribe(std::ref(recorder));
+  auto subscription = directory.subscribe(std::ref(recorder));
+  CHECK(subscription.active());
   populate(directory);
   directory.add_group(group("Support", {"744"}, {"700"}));
   directory.update_extension(profile("745", "acme", "munich"));
@@ -414,25 +415,42 @@ TEST_CASE("directory: observers get each change with its version") {
     CHECK(recorder.changes[i].version == i + 1);
   }
 
-  directory.unsubscribe(id);
+  subscription.reset();
+  CHECK_FALSE(subscription.active());
   directory.add_extension(profile("748"));
   CHECK(recorder.changes.size() == expected.size());
-  directory.unsubscribe(id);  // twice is harmless
-  directory.unsubscribe(12345);
+  subscription.reset();  // twice is harmless
+}
+
+TEST_CASE("directory: a subscription may outlive the directory, and moving it keeps it") {
+  Subscription outliving;
+  int notified = 0;
+  {
+    Directory directory;
+    Subscription first = directory.subscribe([&](const DirectoryChange&) { ++notified; });
+    outliving = std::move(first);
+    CHECK_FALSE(first.active());  // NOLINT(bugprone-use-after-move): moved-from is empty
+    directory.set_tenant(tenant("acme"));
+    CHECK(notified == 1);
+  }
+  CHECK(outliving.active());
+  outliving.reset();  // the directory is gone: nothing to do, no crash
+  CHECK_FALSE(outliving.active());
 }
 
 TEST_CASE("directory: observers run after the lock is released: they may read and write the directory") {
   Directory directory;
   populate(directory);
   std::vector<std::string> seen;
-  directory.subscribe([&](const DirectoryChange& change) {
+  auto subscription = directory.subscribe([&](const DirectoryChange& change) {
     // Each of these takes the directory's lock; if the change still held it, this would deadlock.
     CHECK(directory.version() == change.version);
     if (change.kind == Kind::extension && !change.removed)
       seen.push_back(directory.extension(change.name)->display_name);
     CHECK(directory.extension_count() >= 1);
     CHECK_FALSE(directory.supervises_member("700", "nobody"));
-    directory.subscribe([](const DirectoryChange&) {});  // the observer list is not locked either
+    auto subscription2 =
+        directory.subscribe([](const DirectoryChange&) {});  // the observer list is not locked either
   });
   auto named = profile("748");
   named.display_name = "Frank";
@@ -443,7 +461,7 @@ TEST_CASE("directory: observers run after the lock is released: they may read an
   Directory reactive;
   reactive.set_tenant(tenant("acme"));
   std::vector<std::uint64_t> versions;
-  reactive.subscribe([&](const DirectoryChange& change) {
+  auto subscription3 = reactive.subscribe([&](const DirectoryChange& change) {
     versions.push_back(change.version);
     if (change.kind == Kind::extension && change.name == "1") reactive.add_extension(profile("2"));
   });
@@ -456,7 +474,7 @@ TEST_CASE("directory: concurrent writers and readers") {
   Directory directory;
   directory.set_tenant(tenant("acme"));
   std::atomic<int> notified{0};
-  directory.subscribe([&](const DirectoryChange&) { ++notified; });
+  auto subscription = directory.subscribe([&](const DirectoryChange&) { ++notified; });
   std::atomic<bool> done{false};
   std::atomic<bool> reader_ok{true};
   std::thread reader([&] {
@@ -495,9 +513,10 @@ TEST_SUITE_BEGIN("directory observers");
 TEST_CASE("directory: a throwing observer must not hide the change from the other observers") {
   Directory directory;
   directory.set_tenant(tenant("acme"));
-  directory.subscribe([](const DirectoryChange&) { throw std::runtime_error("observer failed"); });
+  auto subscription =
+      directory.subscribe([](const DirectoryChange&) { throw std::runtime_error("observer failed"); });
   int second_called = 0;
-  directory.subscribe([&](const DirectoryChange&) { ++second_called; });
+  auto subscription2 = directory.subscribe([&](const DirectoryChange&) { ++second_called; });
   bool threw = false;
   try {
     directory.add_extension(profile("744"));
@@ -512,14 +531,14 @@ TEST_CASE("directory: a throwing observer must not hide the change from the othe
   CHECK(directory.observer_failures() == 1);
 }
 
-TEST_CASE("directory: no observer call after unsubscribe() returns") {
+TEST_CASE("directory: no observer call after the subscription's reset() returns") {
   Directory directory;
   directory.set_tenant(tenant("acme"));
   std::mutex mutex;
   std::condition_variable cv;
   bool first_entered = false;
   bool release = false;
-  directory.subscribe([&](const DirectoryChange&) {  // stalls the notification loop
+  auto subscription = directory.subscribe([&](const DirectoryChange&) {  // stalls the notification loop
     std::unique_lock lock(mutex);
     first_entered = true;
     cv.notify_all();
@@ -527,7 +546,7 @@ TEST_CASE("directory: no observer call after unsubscribe() returns") {
   });
   std::atomic<bool> unsubscribed{false};
   std::atomic<bool> called_after_unsubscribe{false};
-  const auto id = directory.subscribe([&](const DirectoryChange&) {
+  auto watched = directory.subscribe([&](const DirectoryChange&) {
     if (unsubscribed) called_after_unsubscribe = true;  // in real code: `this` may be gone
   });
   std::thread writer([&] { directory.add_extension(profile("744")); });
@@ -535,7 +554,7 @@ TEST_CASE("directory: no observer call after unsubscribe() returns") {
     std::unique_lock lock(mutex);
     cv.wait(lock, [&] { return first_entered; });
   }
-  directory.unsubscribe(id);
+  watched.reset();
   unsubscribed = true;
   {
     std::lock_guard lock(mutex);
@@ -556,7 +575,7 @@ TEST_CASE("directory: observers see changes in version order") {
   bool stalled = false;
   bool release = false;
   std::vector<std::uint64_t> versions;
-  directory.subscribe([&](const DirectoryChange& change) {
+  auto subscription = directory.subscribe([&](const DirectoryChange& change) {
     std::unique_lock lock(mutex);
     if (change.name == "1") {
       stalled = true;

@@ -25,7 +25,7 @@ void check_load_error(const std::string& text, errc code, std::initializer_list<
   INFO("document: " << text);
   Directory directory;
   int notified = 0;
-  directory.subscribe([&](const DirectoryChange&) { ++notified; });
+  auto subscription = directory.subscribe([&](const DirectoryChange&) { ++notified; });
   try {
     load_directory_json(directory, text);
     FAIL("document accepted");
@@ -54,7 +54,7 @@ TEST_SUITE_BEGIN("directory_json");
 TEST_CASE("directory_json: a realistic document loads every record") {
   Directory directory;
   std::vector<DirectoryChange> changes;
-  directory.subscribe([&](const DirectoryChange& change) { changes.push_back(change); });
+  auto subscription = directory.subscribe([&](const DirectoryChange& change) { changes.push_back(change); });
   load_directory_file(directory, data_file("directory_acme.json"));
 
   SUBCASE("tenants") {
@@ -382,7 +382,7 @@ TEST_CASE("directory_json: the Directory's own errors keep their code and gain t
 TEST_CASE("directory_json: all or nothing: an invalid last group leaves an empty directory empty") {
   Directory directory;
   int notified = 0;
-  directory.subscribe([&](const DirectoryChange&) { ++notified; });
+  auto subscription = directory.subscribe([&](const DirectoryChange&) { ++notified; });
   CHECK_THROWS_AS(load_directory_file(directory, data_file("directory_invalid_last_group.json")), Error);
   CHECK(directory.version() == 0);
   CHECK_FALSE(directory.find_tenant("initech"));
@@ -398,7 +398,7 @@ TEST_CASE("directory_json: all or nothing: an invalid last group leaves a loaded
   const auto version = directory.version();
   const auto extensions = directory.extensions();
   int notified = 0;
-  directory.subscribe([&](const DirectoryChange&) { ++notified; });
+  auto subscription = directory.subscribe([&](const DirectoryChange&) { ++notified; });
   try {
     load_directory_file(directory, data_file("directory_invalid_last_group.json"));
     FAIL("loaded");
@@ -443,7 +443,7 @@ TEST_CASE(
                                      "extensions": [{"extension": "201", "tenant": "globex", "site": "hq"}]})");
   const auto version = directory.version();
   int notified = 0;
-  directory.subscribe([&](const DirectoryChange&) { ++notified; });
+  auto subscription = directory.subscribe([&](const DirectoryChange&) { ++notified; });
   // The document names neither globex nor hq's tenant: the loader must learn it from
   // the directory, or the apply step would fail after the tenant and 760 went in.
   try {

@@ -122,10 +122,10 @@ TEST_CASE("media: RFC 4733 digits reach on_dtmf once each, on the control thread
   std::vector<std::pair<LegId, char>> digits;
   const auto caller = std::this_thread::get_id();
   std::atomic<bool> on_caller{false};
-  engine.on_dtmf([&](const LegId& leg, char digit) {
+  auto subscription = engine.on_dtmf([&](const MediaEngine::OnDtmfParam& p) {
     if (std::this_thread::get_id() == caller) on_caller = true;
     std::lock_guard lock(mutex);
-    digits.emplace_back(leg, digit);
+    digits.emplace_back(p.leg, p.digit);
   });
   // '1' with continuation and three end packets, then '#' (a new timestamp).
   for (std::uint16_t d : {0, 160, 320}) a.send_event(8000, {1, false, 10, d});

@@ -59,7 +59,7 @@ TEST_CASE("a sink changing the registry while another thread changes it does not
     w.registry.add_call("from-b", "acme");
     b_done = true;
   });
-  w.service->add_event_sink(std::make_shared<FunctionEventSink>([&](const Event& e) {
+  auto subscription = w.service->add_event_sink(std::make_shared<FunctionEventSink>([&](const Event& e) {
     if (e.kind != EventKind::started) return;
     go = true;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));  // B is inside the service now
@@ -88,9 +88,10 @@ TEST_CASE("destroying the service ends its sessions with reason shutdown, audite
   registry.add_call("c1", "acme");
   registry.add_leg("c1", Leg::off_net("client", "+1555", LegState::up));
   registry.add_leg("c1", Leg::on_net("agent744", "744", LegState::up));
+  Subscription audit_trail;  // outlives the service: its destructor's records still arrive
   {
     SupervisionService service(registry, directory);
-    service.add_audit_sink(audit);
+    audit_trail = service.add_audit_sink(audit);
     REQUIRE(service.dial("sup", "700", "*90744").ok());
   }
   const auto ended = audit->of_kind(EventKind::ended);

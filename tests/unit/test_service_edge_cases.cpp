@@ -95,7 +95,7 @@ TEST_CASE("edge: a sink changing the directory while another thread changes it d
     while (!go) std::this_thread::yield();
     w.directory.update_extension(agent("745"));
   });
-  w.service->add_event_sink(std::make_shared<FunctionEventSink>([&](const Event& e) {
+  auto subscription = w.service->add_event_sink(std::make_shared<FunctionEventSink>([&](const Event& e) {
     if (e.kind != EventKind::started) return;
     go = true;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));  // B is inside the service now

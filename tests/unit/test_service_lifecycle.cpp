@@ -219,7 +219,8 @@ TEST_CASE("lifecycle: the supervisor's own leg") {
 TEST_CASE("lifecycle: the call ends -> call_ended, and the last RouteSet says ended") {
   Acme w;
   RouteLog log;
-  w.service->add_route_observer([&log](const std::shared_ptr<const RouteSet>& s) { log(s); });
+  auto subscription =
+      w.service->add_route_observer([&log](const SupervisionService::OnRoutesParam& p) { log(p.routes); });
   w.external_call("c1", "744", "client", "agent744");
   const StartOutcome a = w.service->dial("s1", "700", "*90744");
   const StartOutcome b = w.service->dial("s2", "700", "*91744");
@@ -255,7 +256,8 @@ TEST_CASE("lifecycle: the call ends -> call_ended, and the last RouteSet says en
 TEST_CASE("lifecycle: route observers get increasing versions per call, and only on change") {
   Acme w;
   RouteLog log;
-  w.service->add_route_observer([&log](const std::shared_ptr<const RouteSet>& s) { log(s); });
+  auto subscription =
+      w.service->add_route_observer([&log](const SupervisionService::OnRoutesParam& p) { log(p.routes); });
   w.external_call("c1", "744", "client", "agent744");
   w.external_call("c2", "745", "client2", "agent745");
   const auto c1_before = log.of("c1").size();

@@ -106,7 +106,7 @@ TEST_CASE("threads: parallel supervisors, registry churn, directory toggles, re-
   std::atomic<int> reads{0};
 
   // A sink that reads the service on every event.
-  w.service->add_event_sink(std::make_shared<FunctionEventSink>([&](const Event& e) {
+  auto subscription = w.service->add_event_sink(std::make_shared<FunctionEventSink>([&](const Event& e) {
     ++reads;
     for (const SessionInfo& s : w.service->sessions())
       if (s.state == SessionState::ended)
@@ -126,7 +126,7 @@ TEST_CASE("threads: parallel supervisors, registry churn, directory toggles, re-
     }
   }));
   // A sink that stops the session it is told about (the "auto" ones) as soon as it starts.
-  w.service->add_event_sink(std::make_shared<FunctionEventSink>([&](const Event& e) {
+  auto subscription2 = w.service->add_event_sink(std::make_shared<FunctionEventSink>([&](const Event& e) {
     if (e.kind != EventKind::started || !starts_with(e.supervisor_leg, "auto")) return;
     try {
       if (w.service->stop(e.session))
@@ -140,7 +140,8 @@ TEST_CASE("threads: parallel supervisors, registry churn, directory toggles, re-
   // Route versions must increase by one per call, in delivery order.
   std::mutex versions_mutex;
   std::map<CallId, std::uint64_t> versions;
-  w.service->add_route_observer([&](const std::shared_ptr<const RouteSet>& set) {
+  auto subscription3 = w.service->add_route_observer([&](const SupervisionService::OnRoutesParam& p) {
+    const auto& set = p.routes;
     std::lock_guard lock(versions_mutex);
     auto [it, fresh] = versions.try_emplace(set->call, 0);
     if (set->version != it->second + 1)

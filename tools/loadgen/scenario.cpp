@@ -54,9 +54,9 @@ Scenario::Scenario(const Options& options) : options_(options), modes_(std::make
   settings.feature_code_plan = "portaswitch";
   directory_.set_tenant(settings);
   service_ = std::make_unique<SupervisionService>(registry_, directory_, std::make_shared<StandardPolicy>());
-  service_->add_event_sink(modes_);
+  mode_counting_ = service_->add_event_sink(modes_);
   engine_ = std::make_unique<MediaEngine>(engine_config(options));
-  engine_->connect(*service_);
+  media_ = connect_media(*service_, *engine_);
   for (std::size_t i = 0; i < options.phone_threads; ++i)
     phone_sets_.push_back(std::make_unique<sim::PhoneSet>(
         options.phone_socket_per_leg ? sim::PhoneSet::Sockets::per_phone : sim::PhoneSet::Sockets::shared));

@@ -7,6 +7,7 @@
 
 #include "callsup/media/media_engine.hpp"
 #include "callsup/session/supervision_service.hpp"
+#include "callsup/supervised_media.hpp"
 #include "options.hpp"
 #include "phone_set.hpp"
 
@@ -52,6 +53,8 @@ class Scenario {
   std::unique_ptr<SupervisionService> service_;
   std::shared_ptr<ModeCounter> modes_;
   std::unique_ptr<MediaEngine> engine_;
+  Subscription mode_counting_;
+  SupervisedMedia media_;  // after the service and the engine: disconnected before either goes
   std::vector<std::unique_ptr<sim::PhoneSet>> phone_sets_;
   std::vector<CallLegs> calls_;
   std::vector<std::shared_ptr<RtpEndpoint>> endpoints_;

@@ -14,10 +14,9 @@
 #include "callsup/media/monitoring_tone.hpp"
 #include "callsup/media/rtp_endpoint.hpp"
 #include "callsup/routing/route_set.hpp"
+#include "callsup/subscription.hpp"
 
 namespace callsup {
-
-class SupervisionService;
 
 /// How a MediaEngine runs.
 struct MediaEngineConfig {
@@ -84,12 +83,16 @@ class MediaEngine {
   /// tick. `routes->ended` drops the call's media state.
   void update_routes(std::shared_ptr<const RouteSet> routes);
 
-  using DtmfHandler = std::function<void(const LegId& leg, char digit)>;
-  /// Adds a handler for digits received by endpoints (RFC 4733), called on the control thread.
-  void on_dtmf(DtmfHandler handler);
-  /// Wires the engine to a service: its route updates drive the engine, and digits received by
-  /// endpoints reach `service.dtmf_from_leg`. The service must outlive the engine.
-  void connect(SupervisionService& service);
+  /// What a digit handler gets: one struct, so fields can be added without breaking anyone.
+  struct OnDtmfParam {
+    LegId leg;   ///< the leg whose endpoint received the digit
+    char digit;  ///< '0'-'9', '*', '#', 'A'-'D'
+  };
+  using DtmfHandler = std::function<void(const OnDtmfParam&)>;
+  /// Adds a handler for digits received by endpoints (RFC 4733), called on the control thread;
+  /// the returned Subscription removes it. To drive a SupervisionService, use
+  /// callsup::connect_media (callsup/supervised_media.hpp).
+  Subscription on_dtmf(DtmfHandler handler);
   /// Waits until every digit received so far has been handed to the handlers (tests).
   void flush_control();
 

@@ -28,12 +28,11 @@ namespace callsup {
 /// An observer may read the registry and may change it: a change made from inside a
 /// callback reaches every observer after the change being delivered. An observer must
 /// not block on another thread that changes the registry. Observer exceptions are
-/// caught and counted (observer_failures()); after unsubscribe() returns, the observer
-/// is not called again.
+/// caught and counted (observer_failures()); once its Subscription is reset, the
+/// observer is not called again.
 class CallRegistry {
  public:
   using Observer = std::function<void(const RegistryEvent&)>;
-  using SubscriptionId = std::uint64_t;
 
   CallRegistry() : dispatcher_([this](RegistryEvent& event) { observers_.notify(event); }) {}
   CallRegistry(const CallRegistry&) = delete;
@@ -178,8 +177,8 @@ class CallRegistry {
 
   // --- observers ------------------------------------------------------------------
 
-  SubscriptionId subscribe(Observer observer) { return observers_.add(std::move(observer)); }
-  void unsubscribe(SubscriptionId id) { observers_.remove(id); }
+  /// Adds an observer; the returned Subscription removes it (callsup/subscription.hpp).
+  Subscription subscribe(Observer observer) { return observers_.add(std::move(observer)); }
   /// Exceptions thrown by observers (caught so that the others still get the event).
   std::uint64_t observer_failures() const { return observers_.failures(); }
 

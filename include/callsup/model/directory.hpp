@@ -34,13 +34,12 @@ struct DirectoryChange {
 /// extensions of its tenant. Lookups hand out immutable shared snapshots. Observers
 /// get the changes in version order, after the lock is released, and a change returns
 /// once it has been delivered (so a SupervisionService has re-checked its sessions).
-/// Observer exceptions are caught and counted; after unsubscribe() returns the
+/// Observer exceptions are caught and counted; once its Subscription is reset the
 /// observer is not called again; an observer must not block on another thread that
 /// changes the directory.
 class Directory {
  public:
   using Observer = std::function<void(const DirectoryChange&)>;
-  using SubscriptionId = std::uint64_t;
 
   Directory() : dispatcher_([this](DirectoryChange& change) { observers_.notify(change); }) {}
   Directory(const Directory&) = delete;
@@ -214,8 +213,8 @@ class Directory {
     return version_;
   }
 
-  SubscriptionId subscribe(Observer observer) { return observers_.add(std::move(observer)); }
-  void unsubscribe(SubscriptionId id) { observers_.remove(id); }
+  /// Adds an observer; the returned Subscription removes it (callsup/subscription.hpp).
+  Subscription subscribe(Observer observer) { return observers_.add(std::move(observer)); }
   /// Exceptions thrown by observers (caught so that the others still get the change).
   std::uint64_t observer_failures() const { return observers_.failures(); }
 

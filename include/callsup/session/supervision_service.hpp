@@ -16,6 +16,7 @@
 
 #include "callsup/audit/audit_sink.hpp"
 #include "callsup/detail/config.hpp"
+#include "callsup/detail/observer_list.hpp"
 #include "callsup/detail/ordered_dispatcher.hpp"
 #include "callsup/dialplan/dial_parser.hpp"
 #include "callsup/dialplan/dtmf_switch.hpp"
@@ -28,6 +29,7 @@
 #include "callsup/session/detail/reason_kinds.hpp"
 #include "callsup/session/event_sink.hpp"
 #include "callsup/session/service_types.hpp"
+#include "callsup/subscription.hpp"
 
 namespace callsup {
 
@@ -45,7 +47,11 @@ namespace callsup {
 /// routes (taps, RouteSets), queries, delivery (events to the sinks, in order).
 class SupervisionService {
  public:
-  using RouteObserver = std::function<void(const std::shared_ptr<const RouteSet>&)>;
+  /// What a route observer gets: one struct, so fields can be added without breaking anyone.
+  struct OnRoutesParam {
+    std::shared_ptr<const RouteSet> routes;  ///< a call's new routes (`ended` when it ended)
+  };
+  using RouteObserver = std::function<void(const OnRoutesParam&)>;
 
   SupervisionService(CallRegistry& registry, Directory& directory,
                      std::shared_ptr<const PermissionPolicy> policy = std::make_shared<StandardPolicy>(),
@@ -134,10 +140,17 @@ class SupervisionService {
 
   // --- sinks ----------------------------------------------------------------------
 
-  void add_event_sink(std::shared_ptr<EventSink> sink);
-  void add_audit_sink(std::shared_ptr<AuditSink> sink);
-  /// Called with every new RouteSet of every call (the media plane, an external mixer).
-  void add_route_observer(RouteObserver observer);
+  /// Adds a sink for every event; the returned Subscription removes it (once reset()
+  /// returns, the sink is not called again). Null sinks throw Error(invalid_argument).
+  /// The destructor's records (sessions ended, reason shutdown) reach only the sinks still
+  /// subscribed: keep the Subscription longer than the service (declare it first), or
+  /// release() it to keep the sink for the service's whole life.
+  Subscription add_event_sink(std::shared_ptr<EventSink> sink);
+  /// Adds a sink for the audit records (every event); removed like add_event_sink's.
+  Subscription add_audit_sink(std::shared_ptr<AuditSink> sink);
+  /// Called with every new RouteSet of every call (the media plane, an external mixer;
+  /// callsup/supervised_media.hpp connects a MediaEngine). Removed like add_event_sink's.
+  Subscription add_route_observer(RouteObserver observer);
   /// Route sets that could not be computed as asked: a PBX leg reusing the id of a
   /// supervisor leg or tap on its call. The clashing supervisor or tap is left out.
   std::uint64_t route_conflicts() const;
@@ -287,15 +300,18 @@ class SupervisionService {
   std::uint64_t sequence_ = 0;
 
   detail::OrderedDispatcher<Delivery> dispatcher_;
-  mutable std::mutex sinks_mutex_;
-  std::vector<std::shared_ptr<AuditSink>> audit_sinks_;
-  std::vector<std::shared_ptr<EventSink>> event_sinks_;
-  std::vector<RouteObserver> route_observers_;
+  template <typename Fn>
+  void guard_sink(Fn&& fn) noexcept;
+
+  mutable std::mutex sinks_mutex_;  // the failure counters
   std::uint64_t sink_failures_ = 0;
   std::string last_sink_failure_;
+  detail::ObserverList<Event> audit_sinks_;
+  detail::ObserverList<Event> event_sinks_;
+  detail::ObserverList<OnRoutesParam> route_observers_;
 
-  CallRegistry::SubscriptionId registry_subscription_ = 0;
-  Directory::SubscriptionId directory_subscription_ = 0;
+  Subscription registry_subscription_;
+  Subscription directory_subscription_;
 };
 
 }  // namespace callsup

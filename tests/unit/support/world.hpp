@@ -68,8 +68,8 @@ struct World {
     if (!config.clock) config.clock = &clock;
     service = std::make_unique<SupervisionService>(registry, directory, std::make_shared<StandardPolicy>(),
                                                    std::move(config));
-    service->add_audit_sink(audit);
-    service->add_event_sink(events);
+    audit_subscription = service->add_audit_sink(audit);
+    events_subscription = service->add_event_sink(events);
   }
 
   /// A call `id` between an external number and agent `ext`, both up and bridged.
@@ -106,6 +106,8 @@ struct World {
   ManualClock clock;
   CallRegistry registry;
   Directory directory;
+  Subscription audit_subscription;  // before the service: its shutdown events still arrive
+  Subscription events_subscription;
   std::unique_ptr<SupervisionService> service;
   std::shared_ptr<MemoryAuditSink> audit = std::make_shared<MemoryAuditSink>();
   std::shared_ptr<RecordingEventSink> events = std::make_shared<RecordingEventSink>();

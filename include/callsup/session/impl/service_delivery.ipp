@@ -19,22 +19,22 @@ CALLSUP_DECL void SupervisionService::record_security(const SecurityIncident& in
   finish(lock, 0);
 }
 
-CALLSUP_DECL void SupervisionService::add_event_sink(std::shared_ptr<EventSink> sink) {
+CALLSUP_DECL Subscription SupervisionService::add_event_sink(std::shared_ptr<EventSink> sink) {
   if (!sink) throw Error(errc::invalid_argument, "event sink must not be null");
-  std::lock_guard lock(sinks_mutex_);
-  event_sinks_.push_back(std::move(sink));
+  return event_sinks_.add(
+      [this, sink = std::move(sink)](const Event& e) { guard_sink([&] { sink->on_event(e); }); });
 }
 
-CALLSUP_DECL void SupervisionService::add_audit_sink(std::shared_ptr<AuditSink> sink) {
+CALLSUP_DECL Subscription SupervisionService::add_audit_sink(std::shared_ptr<AuditSink> sink) {
   if (!sink) throw Error(errc::invalid_argument, "audit sink must not be null");
-  std::lock_guard lock(sinks_mutex_);
-  audit_sinks_.push_back(std::move(sink));
+  return audit_sinks_.add(
+      [this, sink = std::move(sink)](const Event& e) { guard_sink([&] { sink->write(e); }); });
 }
 
-CALLSUP_DECL void SupervisionService::add_route_observer(RouteObserver observer) {
+CALLSUP_DECL Subscription SupervisionService::add_route_observer(RouteObserver observer) {
   if (!observer) throw Error(errc::invalid_argument, "route observer must be callable");
-  std::lock_guard lock(sinks_mutex_);
-  route_observers_.push_back(std::move(observer));
+  return route_observers_.add(
+      [this, observer = std::move(observer)](const OnRoutesParam& p) { guard_sink([&] { observer(p); }); });
 }
 
 CALLSUP_DECL std::uint64_t SupervisionService::sink_failures() const {
@@ -48,7 +48,7 @@ CALLSUP_DECL std::string SupervisionService::last_sink_failure() const {
 }
 
 CALLSUP_DECL Event SupervisionService::event_of(const SessionInfo& info, EventKind kind, EventSource source,
-                                          std::string detail) const {
+                                                std::string detail) const {
   Event e;
   e.kind = kind;
   e.session = info.id;
@@ -81,35 +81,28 @@ inline T SupervisionService::finish(std::unique_lock<std::mutex>& lock, T result
   return result;
 }
 
-CALLSUP_DECL void SupervisionService::deliver(Delivery& item) {
-  std::vector<std::shared_ptr<AuditSink>> audits;
-  std::vector<std::shared_ptr<EventSink>> events;
-  std::vector<RouteObserver> observers;
-  {
+// Sink exceptions are counted with the last message: a sink must not break the control plane.
+template <typename Fn>
+void SupervisionService::guard_sink(Fn&& fn) noexcept {
+  try {
+    fn();
+  } catch (const std::exception& ex) {
     std::lock_guard lock(sinks_mutex_);
-    audits = audit_sinks_;
-    events = event_sinks_;
-    observers = route_observers_;
+    ++sink_failures_;
+    last_sink_failure_ = ex.what();
+  } catch (...) {
+    std::lock_guard lock(sinks_mutex_);
+    ++sink_failures_;
+    last_sink_failure_ = "unknown exception";
   }
-  auto guard = [&](auto&& fn) {
-    try {
-      fn();
-    } catch (const std::exception& ex) {
-      std::lock_guard lock(sinks_mutex_);
-      ++sink_failures_;
-      last_sink_failure_ = ex.what();
-    } catch (...) {
-      std::lock_guard lock(sinks_mutex_);
-      ++sink_failures_;
-      last_sink_failure_ = "unknown exception";
-    }
-  };
+}
+
+CALLSUP_DECL void SupervisionService::deliver(Delivery& item) {
   if (auto* event = std::get_if<Event>(&item)) {
-    for (auto& sink : audits) guard([&] { sink->write(*event); });
-    for (auto& sink : events) guard([&] { sink->on_event(*event); });
+    audit_sinks_.notify(*event);
+    event_sinks_.notify(*event);
   } else {
-    auto& routes = std::get<std::shared_ptr<const RouteSet>>(item);
-    for (auto& observer : observers) guard([&] { observer(routes); });
+    route_observers_.notify(OnRoutesParam{std::get<std::shared_ptr<const RouteSet>>(item)});
   }
 }
 

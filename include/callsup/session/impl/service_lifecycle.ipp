@@ -5,8 +5,8 @@
 namespace callsup {
 
 CALLSUP_DECL SupervisionService::SupervisionService(CallRegistry& registry, Directory& directory,
-                                              std::shared_ptr<const PermissionPolicy> policy,
-                                              ServiceConfig config)
+                                                    std::shared_ptr<const PermissionPolicy> policy,
+                                                    ServiceConfig config)
     : registry_(registry),
       directory_(directory),
       policy_(std::move(policy)),
@@ -22,14 +22,14 @@ CALLSUP_DECL SupervisionService::SupervisionService(CallRegistry& registry, Dire
   for (const auto& plan : config_.plans) add_plan_locked(plan);
   if (!plans_.count(config_.default_plan))
     throw Error(errc::invalid_plan, "default plan " + quoted(config_.default_plan) + " is not a known plan");
-  // unsubscribe() in the destructor waits for a callback under way on another thread.
+  // reset() in the destructor waits for a callback under way on another thread.
   registry_subscription_ = registry_.subscribe([this](const RegistryEvent& e) { on_registry(e); });
   directory_subscription_ = directory_.subscribe([this](const DirectoryChange& c) { on_directory(c); });
 }
 
 CALLSUP_DECL SupervisionService::~SupervisionService() {
-  registry_.unsubscribe(registry_subscription_);
-  directory_.unsubscribe(directory_subscription_);
+  registry_subscription_.reset();
+  directory_subscription_.reset();
   std::unique_lock lock(mutex_);
   for (SessionId id : session_ids([](const Session&) { return true; }))
     end_session(sessions_.at(id), EndReason::shutdown, EventSource::api);
