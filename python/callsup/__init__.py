@@ -9,6 +9,9 @@ from ._core import __all__ as __all__  # type checkers learn the exported names 
 from ._core import __version__ as __version__
 from ._errors import Error, InvalidArgumentError, NotFoundError
 from . import vendor as vendor  # callsup.vendor.tronic ... after a plain `import callsup`
+from . import aio as aio  # callsup.aio: asyncio streams of events, audit records, changes
+
+aio._install()  # service.events(), service.audit_records(), registry.changes(), directory.changes()
 
 # _core.__all__ is a tuple, so this makes a new one and leaves _core's alone.
 __all__ += ("Error", "InvalidArgumentError", "NotFoundError")

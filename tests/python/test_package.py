@@ -102,7 +102,15 @@ def split_top_level(text: str) -> list[str]:
 
 
 def runtime_signatures(function: Any, name: str) -> list[list[tuple[str, bool]]]:
-    """[(parameter, has_default)] for each overload pybind11 documents, without self."""
+    """[(parameter, has_default)] for each overload pybind11 documents, without self; for a
+    method written in Python (those callsup.aio installs), its own signature."""
+    if inspect.isfunction(function):
+        params: list[tuple[str, bool]] = []
+        for parameter in inspect.signature(function).parameters.values():
+            if parameter.kind is parameter.KEYWORD_ONLY and ("*", False) not in params:
+                params.append(("*", False))
+            params.append((parameter.name, parameter.default is not parameter.empty))
+        return [[p for p in params if p[0] != "self"]]
     out = []
     for line in (function.__doc__ or "").splitlines():
         line = re.sub(r"^\d+\. ", "", line.strip())  # "2. name(...)" of an overload
