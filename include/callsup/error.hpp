@@ -123,5 +123,8 @@ inline std::string quoted_text(std::string_view text) {
 
 }  // namespace callsup
 
+/// \cond INTERNAL
 template <>
 struct std::is_error_code_enum<callsup::errc> : std::true_type {};
+/// \endcond
+
