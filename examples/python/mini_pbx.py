@@ -90,15 +90,15 @@ def main() -> int:
         try:
             ok &= show("before", wait_for_hearing(phones, EXPECTED["before"]))
 
-            session = service.dial("sup700", "700", "*90744").session
+            outcome = service.dial(supervisor_leg="sup700", supervisor="700", dialled="*90744")
+            session = service.session_handle(outcome)  # a callsup.Session: .mode, .switch(), .stop()
             ok &= show("listen", wait_for_hearing(phones, EXPECTED["listen"]))
 
             phones["supervisor"].send_dtmf("1")  # the service switches when the engine hands it the digit
             ok &= show("whisper", wait_for_hearing(phones, EXPECTED["whisper"]))
-            info = service.session(session)
-            ok &= info is not None and info.mode == Mode.whisper
+            ok &= session.mode is Mode.whisper
 
-            service.switch_mode(session, Mode.barge)
+            session.switch(Mode.barge)
             ok &= show("barge", wait_for_hearing(phones, EXPECTED["barge"]))
         finally:
             for phone in phones.values():

@@ -49,7 +49,7 @@ def test_all_lists_every_public_name_once() -> None:
         assert getattr(callsup, name) is not None
     public = {n for n in dir(_core) if not n.startswith("_")}
     assert set(_core.__all__) == public
-    assert set(callsup.__all__) == public | {"Error", "InvalidArgumentError", "NotFoundError"}
+    assert set(callsup.__all__) == public | {"Error", "InvalidArgumentError", "NotFoundError", "Session"}
     namespace: dict[str, Any] = {}
     exec("from callsup import *", namespace)
     assert {n for n in namespace if n != "__builtins__"} == set(callsup.__all__)
