@@ -51,11 +51,14 @@ inline RequestChannel parse_request_channel(std::string_view text) {
 class ChannelSet {
  public:
   constexpr ChannelSet() noexcept = default;
+  /// The set of the given channels.
   constexpr ChannelSet(std::initializer_list<RequestChannel> channels) noexcept {
     for (RequestChannel channel : channels) bits_ |= bit(channel);
   }
 
+  /// The empty set: no channel may be used.
   static constexpr ChannelSet none() noexcept { return {}; }
+  /// Every channel: feature code, DTMF, API and web.
   static constexpr ChannelSet all() noexcept {
     return {RequestChannel::feature_code, RequestChannel::dtmf, RequestChannel::api, RequestChannel::web};
   }
@@ -63,23 +66,30 @@ class ChannelSet {
   static constexpr ChannelSet phone() noexcept {
     return {RequestChannel::feature_code, RequestChannel::dtmf};
   }
+  /// The set whose bits (one per channel, as bits() returns) are `bits`; other bits are ignored.
   static constexpr ChannelSet from_bits(std::uint8_t bits) noexcept {
     ChannelSet set;
     set.bits_ = bits & 0b1111;
     return set;
   }
 
+  /// True when `channel` is in the set.
   constexpr bool contains(RequestChannel channel) const noexcept { return (bits_ & bit(channel)) != 0; }
+  /// True when no channel is in the set.
   constexpr bool empty() const noexcept { return bits_ == 0; }
+  /// One bit per channel, for storage; from_bits() reads it back.
   constexpr std::uint8_t bits() const noexcept { return bits_; }
+  /// Adds `channel`; returns *this for chaining.
   constexpr ChannelSet& add(RequestChannel channel) noexcept {
     bits_ |= bit(channel);
     return *this;
   }
+  /// Removes `channel`; returns *this for chaining.
   constexpr ChannelSet& remove(RequestChannel channel) noexcept {
     bits_ &= static_cast<std::uint8_t>(~bit(channel));
     return *this;
   }
+  /// Same channels.
   friend constexpr bool operator==(ChannelSet a, ChannelSet b) noexcept = default;
 
   /// "feature_code|dtmf"; "none" when empty.

@@ -66,8 +66,11 @@ inline std::error_code make_error_code(errc code) noexcept {
 /// Thrown on misuse and invalid configuration. The message names the bad value.
 class Error : public std::runtime_error {
  public:
+  /// An error of kind `code`; `message` names the bad value.
   Error(errc code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  /// What kind of error it is.
   errc code() const noexcept { return code_; }
+  /// The same as a std::error_code of callsup's error category.
   std::error_code error_code() const noexcept { return make_error_code(code_); }
 
  private:
@@ -127,4 +130,3 @@ inline std::string quoted_text(std::string_view text) {
 template <>
 struct std::is_error_code_enum<callsup::errc> : std::true_type {};
 /// \endcond
-

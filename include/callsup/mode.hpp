@@ -44,11 +44,14 @@ inline Mode parse_mode(std::string_view text) {
 class ModeSet {
  public:
   constexpr ModeSet() noexcept = default;
+  /// The set of the given modes.
   constexpr ModeSet(std::initializer_list<Mode> modes) noexcept {
     for (Mode mode : modes) bits_ |= bit(mode);
   }
 
+  /// The empty set: no mode granted.
   static constexpr ModeSet none() noexcept { return {}; }
+  /// Listen, whisper and barge.
   static constexpr ModeSet all() noexcept { return {Mode::listen, Mode::whisper, Mode::barge}; }
   /// The hierarchical grant: up_to(whisper) = {listen, whisper}.
   static constexpr ModeSet up_to(Mode highest) noexcept {
@@ -57,19 +60,25 @@ class ModeSet {
       if (mode <= highest) set.bits_ |= bit(mode);
     return set;
   }
+  /// The set whose bits (one per mode, as bits() returns) are `bits`; other bits are ignored.
   static constexpr ModeSet from_bits(std::uint8_t bits) noexcept {
     ModeSet set;
     set.bits_ = bits & 0b111;
     return set;
   }
 
+  /// True when `mode` is in the set.
   constexpr bool contains(Mode mode) const noexcept { return (bits_ & bit(mode)) != 0; }
+  /// True when no mode is in the set.
   constexpr bool empty() const noexcept { return bits_ == 0; }
+  /// One bit per mode, for storage; from_bits() reads it back.
   constexpr std::uint8_t bits() const noexcept { return bits_; }
+  /// Adds `mode`; returns *this for chaining.
   constexpr ModeSet& add(Mode mode) noexcept {
     bits_ |= bit(mode);
     return *this;
   }
+  /// Removes `mode`; returns *this for chaining.
   constexpr ModeSet& remove(Mode mode) noexcept {
     bits_ &= static_cast<std::uint8_t>(~bit(mode));
     return *this;
@@ -81,8 +90,11 @@ class ModeSet {
     return std::nullopt;
   }
 
+  /// The modes in both sets.
   friend constexpr ModeSet operator&(ModeSet a, ModeSet b) noexcept { return from_bits(a.bits_ & b.bits_); }
+  /// The modes in either set.
   friend constexpr ModeSet operator|(ModeSet a, ModeSet b) noexcept { return from_bits(a.bits_ | b.bits_); }
+  /// Same modes.
   friend constexpr bool operator==(ModeSet a, ModeSet b) noexcept = default;
 
   /// "listen|whisper"; "none" when empty.

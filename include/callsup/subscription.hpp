@@ -17,7 +17,9 @@ class [[nodiscard]] Subscription {
   Subscription() = default;
   /// Takes the action that unsubscribes; called at most once.
   explicit Subscription(std::function<void()> unsubscribe) : unsubscribe_(std::move(unsubscribe)) {}
+  /// Takes over `other`'s subscription; `other` becomes empty.
   Subscription(Subscription&& other) noexcept : unsubscribe_(std::exchange(other.unsubscribe_, {})) {}
+  /// Unsubscribes what this handle held, then takes over `other`'s subscription.
   Subscription& operator=(Subscription&& other) noexcept {
     if (this != &other) {
       reset();

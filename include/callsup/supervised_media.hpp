@@ -19,6 +19,7 @@ namespace callsup {
 class [[nodiscard]] SupervisedMedia {
  public:
   SupervisedMedia() = default;
+  /// Holds the two directions' subscriptions (made by connect_media).
   SupervisedMedia(Subscription routes, Subscription digits)
       : routes_(std::move(routes)), digits_(std::move(digits)) {}
 

@@ -86,22 +86,33 @@ constexpr std::optional<EventSource> event_source_from_string(std::string_view t
 /// One supervision event. The service stamps `sequence` (strictly increasing per
 /// service) and `time` (UTC) before handing it to event and audit sinks.
 struct Event {
+  /// What happened (an attempt, a denial, a start, a mode change, an end ...).
   EventKind kind = EventKind::attempt;
+  /// Position in the service's event stream, strictly increasing.
   std::uint64_t sequence = 0;
+  /// When the service stamped the event (UTC).
   std::chrono::system_clock::time_point time{};
   SessionId session = 0;  ///< 0 when no session exists (a denied attempt)
+  /// The tenant of the call.
   std::string tenant;
+  /// The supervised call's id.
   std::string call;
   std::string supervisor;  ///< the supervisor's extension
+  /// The supervisor's leg on the PBX.
   std::string supervisor_leg;
   std::string target;  ///< the supervised agent's extension ("" for spy-all before a target)
+  /// The supervised agent's leg ("" while no target is chosen).
   std::string target_leg;
+  /// The mode after the event; nullopt when it has none (an end).
   std::optional<Mode> mode;
+  /// For a mode change: the mode before it.
   std::optional<Mode> from_mode;
   bool allowed = true;              ///< the decision behind this event
   Reason reason = Reason::allowed;  ///< the decision's reason
   std::string rule;                 ///< the rule that decided
+  /// Why the session ended (end events only; none otherwise).
   EndReason end_reason = EndReason::none;
+  /// What caused it: an API call, a dialled code, DTMF, a registry or a directory change.
   EventSource source = EventSource::api;
   /// The channel of the request behind it: for a denied attempt, the attempt's; for a
   /// session's events, the channel of the request that last steered it.

@@ -29,7 +29,9 @@ class JsonLinesAuditSink final : public AuditSink {
   JsonLinesAuditSink(const JsonLinesAuditSink&) = delete;
   JsonLinesAuditSink& operator=(const JsonLinesAuditSink&) = delete;
 
+  /// The file the records are appended to.
   const std::string& path() const noexcept { return path_; }
+  /// The options it was opened with.
   const JsonLinesOptions& options() const noexcept { return options_; }
 
  protected:

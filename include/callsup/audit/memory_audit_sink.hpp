@@ -28,11 +28,13 @@ class MemoryAuditSink final : public AuditSink {
     return out;
   }
 
+  /// How many records it holds.
   std::size_t size() const {
     std::lock_guard lock(records_mutex_);
     return records_.size();
   }
 
+  /// Forgets every record held so far.
   void clear() {
     std::lock_guard lock(records_mutex_);
     records_.clear();

@@ -12,7 +12,9 @@ namespace callsup {
 /// Injectable monotonic clock (tests drive DTMF timeouts with ManualClock).
 class Clock {
  public:
+  /// A reading of the clock (steady_clock's).
   using time_point = std::chrono::steady_clock::time_point;
+  /// A difference between two readings.
   using duration = std::chrono::steady_clock::duration;
 
   virtual ~Clock() = default;
@@ -32,6 +34,7 @@ class ManualClock final : public Clock {
  public:
   /// Starts at the steady_clock epoch (time_point{}).
   ManualClock() noexcept = default;
+  /// Starts at `start`.
   explicit ManualClock(time_point start) noexcept : ticks_(start.time_since_epoch().count()) {}
 
   time_point now() const override { return time_point(duration(ticks_.load(std::memory_order_acquire))); }

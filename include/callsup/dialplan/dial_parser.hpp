@@ -16,10 +16,12 @@ namespace callsup {
 
 /// A recognised supervision request.
 struct DialRequest {
+  /// The mode the dial code asks for.
   Mode mode = Mode::listen;
   std::string target;     ///< the extension to supervise; empty when any_call
   bool any_call = false;  ///< the spy-all code was dialled
   std::string code;       ///< the dial code or spy-all code that matched
+  /// Member-wise equality.
   friend bool operator==(const DialRequest&, const DialRequest&) = default;
 };
 
@@ -73,6 +75,7 @@ class DialParser {
     return DialRequest{best->mode, std::string(extension), false, best->prefix};
   }
 
+  /// The plan it parses against.
   const FeatureCodePlan& plan() const noexcept { return plan_; }
 
  private:

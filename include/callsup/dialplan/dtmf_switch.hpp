@@ -16,15 +16,18 @@ namespace callsup {
 
 /// The outcome of one DtmfSwitch::feed or poll.
 struct DtmfResult {
+  /// What a feed or poll decided.
   enum class Kind : std::uint8_t {
     pending,       ///< nothing decided yet (digits: what is buffered so far)
     command,       ///< a code was completed (digits: the code)
     unrecognised,  ///< digits that cannot start or complete any code were discarded
     timed_out,     ///< an incomplete code was discarded after the inter-digit timeout
   };
+  /// What was decided; the other fields say about what.
   Kind kind = Kind::pending;
   DtmfCommand command;  ///< when kind == command
   std::string digits;   ///< the digits consumed by this outcome (the code, or the discarded sequence)
+  /// Member-wise equality.
   friend bool operator==(const DtmfResult&, const DtmfResult&) = default;
 };
 
@@ -121,6 +124,7 @@ class DtmfSwitch {
   /// The digits buffered towards an incomplete code.
   std::string_view pending() const noexcept { return buffer_; }
 
+  /// The plan whose codes it recognises.
   const FeatureCodePlan& plan() const noexcept { return plan_; }
 
  private:

@@ -17,8 +17,10 @@ namespace callsup {
 
 /// What a DTMF code asks the running session to do.
 struct DtmfCommand {
+  /// What the code does: switch the mode, move to the next call, or leave.
   enum class Action : std::uint8_t { switch_mode, next_target, exit };
 
+  /// What the session is asked to do.
   Action action = Action::switch_mode;
   Mode mode = Mode::listen;  ///< switch_mode only
   /// switch_mode to whisper only: who hears it; nullopt = the session's `whisper_to` option
@@ -35,6 +37,7 @@ struct DtmfCommand {
   /// Leave the supervision session.
   static constexpr DtmfCommand leave() noexcept { return {Action::exit, Mode::listen, std::nullopt}; }
 
+  /// Member-wise equality.
   friend bool operator==(const DtmfCommand&, const DtmfCommand&) = default;
 };
 
@@ -49,31 +52,41 @@ constexpr std::string_view to_string(DtmfCommand::Action action) noexcept {
 
 /// A dial prefix: "*90" + extension -> listen to that extension's call.
 struct DialCode {
+  /// The digits dialled before the extension, e.g. "*90".
   std::string prefix;
+  /// The mode the supervision starts in.
   Mode mode = Mode::listen;
+  /// Member-wise equality.
   friend bool operator==(const DialCode&, const DialCode&) = default;
 };
 
 /// A DTMF code pressed during a session: "1" -> whisper, "*81" -> whisper.
 struct DtmfCode {
+  /// The keys pressed, e.g. "1" or "*81".
   std::string digits;
+  /// What pressing them asks the session to do.
   DtmfCommand command;
+  /// Member-wise equality.
   friend bool operator==(const DtmfCode&, const DtmfCode&) = default;
 };
 
 /// The supervision codes of one PBX (or tenant). Check it with validate() before use;
 /// DialParser and DtmfSwitch refuse invalid plans.
 struct FeatureCodePlan {
+  /// The plan's name (a vendor, e.g. "tronic", or a tenant's own); services look plans up by it.
   std::string name;
   std::vector<DialCode> dial_codes;  ///< several codes may share a mode
   std::string spy_any_code;          ///< bare code that supervises "any call" (spy-all); empty = none
+  /// The mode spy-all sessions start in.
   Mode spy_any_mode = Mode::listen;
   std::vector<DtmfCode> dtmf_codes;  ///< includes next-target / exit keys as commands
+  /// How long to wait for the next digit of an incomplete DTMF code before discarding it.
   std::chrono::milliseconds inter_digit_timeout{2000};
   /// What sessions started under this plan default to, as the vendor's PBX behaves
   /// (tronic: a spied call that ends moves on to the next one); tenant and extension
   /// defaults override it.
   SessionDefaults session_defaults;
+  /// Member-wise equality.
   friend bool operator==(const FeatureCodePlan&, const FeatureCodePlan&) = default;
 
   /// The DTMF code that switches a running session to `mode` (the first one, for a UI to

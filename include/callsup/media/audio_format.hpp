@@ -27,6 +27,7 @@ struct AudioFormat {
     return samples_per_channel() * static_cast<std::size_t>(channels);
   }
 
+  /// Member-wise equality.
   friend bool operator==(const AudioFormat&, const AudioFormat&) = default;
 };
 

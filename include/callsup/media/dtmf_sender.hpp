@@ -31,6 +31,7 @@ class DtmfSender {
  public:
   /// One packet to send this ptime.
   struct Packet {
+    /// The digit, its volume and the duration so far, as the packet carries them.
     TelephoneEvent event;
     bool marker = false;                 ///< first packet of an event (set the RTP marker bit)
     std::uint32_t timestamp_offset = 0;  ///< clock units from the event start to this tick (0 when marker)

@@ -27,10 +27,12 @@ constexpr const char* to_string(SocketMode mode) noexcept {
 
 /// One leg's endpoint, as its SDP negotiation left it.
 struct EndpointConfig {
+  /// One socket per leg (dedicated) or one for many legs (shared).
   SocketMode socket = SocketMode::shared;
   /// Dedicated sockets: the address to bind (empty = the engine's `bind_ip`) and the port
   /// (0 = the first free port of the engine's range). Shared sockets ignore both.
   std::string local_ip;
+  /// The port to bind (dedicated sockets; 0 = the first free port of the engine's range).
   std::uint16_t local_port = 0;
   /// Where to send. Unset: learnt from the first valid packet (symmetric RTP).
   std::optional<SocketAddress> remote;
@@ -42,12 +44,14 @@ struct EndpointConfig {
   std::optional<std::uint32_t> remote_ssrc;
   /// Our SSRC towards the peer (0 = random).
   std::uint32_t local_ssrc = 0;
+  /// The audio codec negotiated, with its payload type.
   CodecSpec codec{"PCMU"};
   /// RFC 4733 telephone-event payload type (-1: DTMF neither received nor sent).
   int telephone_event_payload_type = 101;
   /// SRTP: the peer's key (to decrypt what it sends) and ours (to encrypt what we send). Both or
   /// neither.
   std::optional<SrtpKeyMaterial> srtp_receive;
+  /// Our key, to encrypt what we send (with srtp_receive, or neither).
   std::optional<SrtpKeyMaterial> srtp_send;
 };
 

@@ -11,6 +11,7 @@ struct EndpointStats {
   std::uint64_t packets_in = 0;   ///< datagrams accepted as this leg's RTP (audio and telephone-events)
   std::uint64_t bytes_in = 0;     ///< their size on the wire
   std::uint64_t packets_out = 0;  ///< datagrams sent (audio and telephone-events)
+  /// Their size on the wire.
   std::uint64_t bytes_out = 0;
   std::uint64_t lost = 0;                  ///< frames the jitter buffer skipped as lost
   std::uint64_t late = 0;                  ///< packets that arrived after their frame was played

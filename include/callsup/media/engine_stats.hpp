@@ -33,7 +33,9 @@ struct EngineThreadStats {
 
 /// Totals over the engine's threads (percentiles: the worst thread).
 struct EngineStats {
+  /// The sums over all threads (for the percentiles: the worst thread's).
   EngineThreadStats total;
+  /// Each thread's own numbers, one entry per engine thread.
   std::vector<EngineThreadStats> threads;
 };
 

@@ -114,7 +114,7 @@ class JitterBuffer {
   struct Frame {
     /// idle: no stream (not started, reset or stalled), the leg is silent. audio: play
     /// `payload`. missing: the due frame is absent, the engine conceals it.
-    enum class Kind : std::uint8_t { idle, audio, missing } kind = Kind::idle;
+    enum class Kind : std::uint8_t { idle, audio, missing } kind = Kind::idle;  ///< what to do this tick
     std::span<const std::uint8_t> payload;  ///< valid until the next push/pop/reset (audio only)
     std::uint32_t timestamp = 0;            ///< RTP timestamp of the frame played (or due)
     std::uint16_t sequence = 0;             ///< RTP sequence number of the frame played (audio only)

@@ -41,6 +41,7 @@ class LossConcealer {
   /// Lost frames since the last real one (0 after on_frame() and reset()).
   std::size_t consecutive_losses() const noexcept { return losses_; }
 
+  /// Samples of one frame, all channels counted (as constructed).
   std::size_t samples_per_frame() const noexcept { return last_.size(); }
 
  private:

@@ -30,9 +30,11 @@ struct MediaEngineConfig {
   std::uint16_t shared_port_base = 0;
   /// Ports for dedicated sockets (first free one is taken).
   std::uint16_t port_min = 20000;
+  /// The last port for dedicated sockets.
   std::uint16_t port_max = 29999;
   /// Who mixes. Null = a SoftwareMixer. Shared by all threads (see MixerBackend).
   std::shared_ptr<MixerBackend> mixer;
+  /// The monitoring tone the parties of supervised calls hear, when a session asks for it.
   MonitoringToneConfig monitoring_tone;
   /// SO_RCVBUF / SO_SNDBUF of every socket (bursts of a whole tick's packets must fit).
   int socket_buffer_bytes = 4 << 20;
@@ -88,6 +90,7 @@ class MediaEngine {
     LegId leg;   ///< the leg whose endpoint received the digit
     char digit;  ///< '0'-'9', '*', '#', 'A'-'D'
   };
+  /// Called with each digit an endpoint received (see on_dtmf).
   using DtmfHandler = std::function<void(const OnDtmfParam&)>;
   /// Adds a handler for digits received by endpoints (RFC 4733), called on the control thread;
   /// the returned Subscription removes it. To drive a SupervisionService, use
@@ -98,7 +101,9 @@ class MediaEngine {
 
   /// Shared sockets, one per thread (where peers of `SocketMode::shared` legs send).
   std::vector<SocketAddress> shared_addresses() const;
+  /// The number of media threads.
   std::size_t thread_count() const noexcept;
+  /// Counters and percentiles of every thread, and their totals.
   EngineStats stats() const;
   /// Restarts the percentiles of stats() (tick lateness, latency), e.g. after a warm-up; takes
   /// effect at each thread's next turn.

@@ -13,6 +13,7 @@ namespace callsup {
 /// Each engine shard runs on its own strand of it; the integrator runs the io_context (with as
 /// many threads as it likes) and must keep running it until `engine.stop()` has returned.
 struct MediaEngine::Executor {
+  /// The executor whose strands run the engine's shards.
   boost::asio::any_io_executor executor;
 };
 

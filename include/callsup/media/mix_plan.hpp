@@ -28,19 +28,23 @@ std::int32_t gain_to_q14(float gain) noexcept;
 
 /// One source of a listener, by slot.
 struct MixSource {
+  /// The source's slot in the call's mix.
   std::uint16_t slot = 0;
   float gain = 1.0f;                   ///< the route's linear gain, as published
   std::int32_t gain_q = unity_gain_q;  ///< the same gain in Q14 (gain_to_q14), what mixers use
   Channel channel = Channel::mono;     ///< where it lands in a stereo listener
+  /// Member-wise equality.
   friend bool operator==(const MixSource&, const MixSource&) = default;
 };
 
 /// One listener slot and what it hears.
 struct MixListener {
+  /// The listener's slot in the call's mix.
   std::uint16_t slot = 0;
   bool stereo = false;             ///< some source lands on left/right: output is interleaved L/R
   bool unity_single = false;       ///< exactly one source, gain 1, mono: can be forwarded untouched
   std::vector<MixSource> sources;  ///< sorted by slot, so a tick reads the inputs in order
+  /// Member-wise equality.
   friend bool operator==(const MixListener&, const MixListener&) = default;
 };
 

@@ -18,7 +18,9 @@ class Resampler {
   /// 3 is speexdsp's VoIP setting. Throws Error(invalid_argument) naming the bad value.
   Resampler(int input_rate, int output_rate, int channels = 1, int quality = 3);
   ~Resampler();
+  /// Takes over the filter state; the moved-from object may only be destroyed or assigned to.
   Resampler(Resampler&&) noexcept;
+  /// Takes over the filter state; the moved-from object may only be destroyed or assigned to.
   Resampler& operator=(Resampler&&) noexcept;
   Resampler(const Resampler&) = delete;
   Resampler& operator=(const Resampler&) = delete;
@@ -33,8 +35,11 @@ class Resampler {
   /// Upper bound of what process() writes for `input_samples` samples: size `out` with it.
   std::size_t max_output(std::size_t input_samples) const noexcept;
 
+  /// The rate of what process() reads, in Hz.
   int input_rate() const noexcept { return input_rate_; }
+  /// The rate of what process() writes, in Hz.
   int output_rate() const noexcept { return output_rate_; }
+  /// Interleaved channels: 1 or 2.
   int channels() const noexcept { return channels_; }
 
   /// Forgets the filter history, for a new stream (e.g. after an SSRC change).

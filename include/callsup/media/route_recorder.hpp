@@ -25,6 +25,7 @@ class RouteRecorder final : public MixerBackend {
   /// One received update and when it arrived.
   struct Update {
     std::chrono::steady_clock::time_point at;  ///< when it was recorded (non-decreasing in order)
+    /// The routes of the update, as the service published them.
     RouteSet routes;
   };
 

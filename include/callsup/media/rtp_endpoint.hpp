@@ -30,8 +30,10 @@ struct BeepConfig {
 /// Every method is safe to call from any thread; none waits for the media thread.
 class RtpEndpoint {
  public:
+  /// Made by MediaEngine::add_endpoint; integrators do not call it.
   explicit RtpEndpoint(std::shared_ptr<detail::LegMedia> media) : media_(std::move(media)) {}
 
+  /// The leg this endpoint carries.
   const LegId& leg() const noexcept;
   /// The call whose media thread runs this endpoint (see MediaEngine::add_endpoint).
   const CallId& media_group() const noexcept;
@@ -41,6 +43,7 @@ class RtpEndpoint {
   std::optional<SocketAddress> remote() const;
   /// Our SSRC towards the peer.
   std::uint32_t ssrc() const noexcept;
+  /// The configuration it was added (or last updated) with.
   const EndpointConfig& config() const noexcept;
   /// Counters so far (a consistent-enough snapshot: each counter is read atomically).
   EndpointStats stats() const noexcept;

@@ -42,13 +42,19 @@ inline constexpr std::size_t rtp_max_extension_bytes = 4 * 0xFFFF;
 
 /// The fields of an RTP header (the version is always 2; padding is carried by RtpPacket).
 struct RtpHeader {
+  /// M bit: marks a significant event (e.g. a talk spurt's first packet).
   bool marker = false;
   std::uint8_t payload_type = 0;  ///< 0..127
+  /// Increases by one per packet sent (wraps at 65536).
   std::uint16_t sequence = 0;
+  /// Sampling instant of the payload's first sample, in clock-rate units.
   std::uint32_t timestamp = 0;
+  /// Synchronisation source: identifies the sender's stream.
   std::uint32_t ssrc = 0;
   std::uint8_t csrc_count = 0;  ///< 0..15; only the first csrc_count entries of csrcs are meaningful
+  /// Contributing sources (a mixer's inputs).
   std::array<std::uint32_t, rtp_max_csrcs> csrcs{};
+  /// X bit: a header extension follows (extension_profile, extension).
   bool has_extension = false;
   std::uint16_t extension_profile = 0;      ///< the "defined by profile" 16 bits (0xBEDE: RFC 8285)
   std::span<const std::uint8_t> extension;  ///< extension data (multiple of 4 bytes), a view
@@ -56,6 +62,7 @@ struct RtpHeader {
 
 /// A parsed datagram: views into the caller's buffer, valid as long as that buffer is.
 struct RtpPacket {
+  /// The fixed header, CSRCs and extension.
   RtpHeader header;
   std::span<const std::uint8_t> payload;  ///< without padding
   std::uint8_t padding = 0;               ///< padding bytes removed (0 if no P bit)
@@ -63,7 +70,9 @@ struct RtpPacket {
 
 /// The outcome of parse_rtp: `packet` is meaningful only when `error` is none.
 struct RtpParseResult {
+  /// Why the datagram was rejected; none for a valid packet.
   RtpError error = RtpError::none;
+  /// The parsed packet (meaningful when error is none).
   RtpPacket packet;
   /// True for a valid packet.
   explicit operator bool() const noexcept { return error == RtpError::none; }

@@ -15,6 +15,7 @@ namespace callsup {
 /// `a=crypto:<tag> <suite> inline:<base64 key||salt>[|<lifetime>][|<mki>:<length>] [<session param>...]`.
 struct SdesCrypto {
   unsigned tag = 1;  ///< 1..999999999; the answer echoes the tag of the offer it accepts
+  /// The crypto suite named in the attribute.
   SrtpSuite suite = SrtpSuite::aes_cm_128_hmac_sha1_80;
   std::vector<std::uint8_t> master_key;   ///< srtp_master_key_length(suite) bytes
   std::vector<std::uint8_t> master_salt;  ///< srtp_master_salt_length(suite) bytes
@@ -28,6 +29,7 @@ struct SdesCrypto {
   /// Session parameters ("KDR=0", "WSH=128", ...), kept verbatim, one whitespace-free token each.
   std::vector<std::string> session_params;
 
+  /// Member-wise equality.
   friend bool operator==(const SdesCrypto&, const SdesCrypto&) = default;
 };
 

@@ -61,6 +61,7 @@ inline constexpr std::size_t srtp_max_trailer = 16 + srtp_max_mki_length;
 
 /// The keys of one direction of an SRTP session, e.g. from an SDES `a=crypto` line.
 struct SrtpKeyMaterial {
+  /// The crypto suite both sides agreed on.
   SrtpSuite suite = SrtpSuite::aes_cm_128_hmac_sha1_80;
   std::vector<std::uint8_t> master_key;   ///< srtp_master_key_length(suite) bytes
   std::vector<std::uint8_t> master_salt;  ///< srtp_master_salt_length(suite) bytes
@@ -68,6 +69,7 @@ struct SrtpKeyMaterial {
   /// packet carries between payload and tag (RFC 3711 §3.1), as the peer announced it.
   std::vector<std::uint8_t> mki;
 
+  /// Member-wise equality.
   friend bool operator==(const SrtpKeyMaterial&, const SrtpKeyMaterial&) = default;
 };
 
@@ -104,13 +106,18 @@ class SrtpContext {
 
   /// Per-outcome packet counts since construction, for monitoring.
   struct Counters {
+    /// Packets with this SrtpStatus outcome.
+    /// @{
     std::uint64_t ok = 0, auth_fail = 0, replay = 0, malformed = 0, error = 0;
+    /// @}
   };
 
   /// Throws Error(invalid_argument) naming a bad suite, key, salt or MKI length.
   SrtpContext(Direction direction, const SrtpKeyMaterial& keys);
   ~SrtpContext();
+  /// Takes over the session; the moved-from context may only be destroyed or assigned to.
   SrtpContext(SrtpContext&& other) noexcept;
+  /// Takes over the session; the moved-from context may only be destroyed or assigned to.
   SrtpContext& operator=(SrtpContext&& other) noexcept;
   SrtpContext(const SrtpContext&) = delete;
   SrtpContext& operator=(const SrtpContext&) = delete;

@@ -18,6 +18,7 @@ struct TelephoneEvent {
   bool end = false;            ///< E bit: the event has ended (this is one of its final packets)
   std::uint8_t volume = 0;     ///< 0..63, power level in -dBm0 (only 6 bits are written)
   std::uint16_t duration = 0;  ///< in RTP clock units since the event's RTP timestamp
+  /// Member-wise equality.
   friend bool operator==(const TelephoneEvent&, const TelephoneEvent&) = default;
 };
 
@@ -40,7 +41,9 @@ constexpr std::string_view to_string(TelephoneEventError error) noexcept {
 
 /// The outcome of parse_telephone_event: `event` is meaningful only when `error` is none.
 struct TelephoneEventParse {
+  /// Why the payload was rejected; none for a valid one.
   TelephoneEventError error = TelephoneEventError::none;
+  /// The parsed event (meaningful when error is none).
   TelephoneEvent event;
   /// True for a valid payload.
   explicit operator bool() const noexcept { return error == TelephoneEventError::none; }

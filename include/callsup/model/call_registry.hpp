@@ -32,6 +32,7 @@ namespace callsup {
 /// observer is not called again.
 class CallRegistry {
  public:
+  /// Called with each change, after it was made (see the class comment).
   using Observer = std::function<void(const RegistryEvent&)>;
 
   CallRegistry() : dispatcher_([this](RegistryEvent& event) { observers_.notify(event); }) {}
@@ -40,6 +41,8 @@ class CallRegistry {
 
   // --- fed by the PBX -------------------------------------------------------------
 
+  /// A new call of `tenant` (through queue or hunt group `group`, if any), without legs. Throws
+  /// Error(duplicate_id) if the id exists, Error(invalid_argument) for an empty id or tenant.
   void add_call(const CallId& id, const std::string& tenant, const std::string& group = {}) {
     if (id.empty()) throw Error(errc::invalid_argument, "call id must not be empty");
     if (tenant.empty()) throw Error(errc::invalid_argument, "call " + quoted(id) + " needs a tenant");
@@ -55,6 +58,8 @@ class CallRegistry {
     });
   }
 
+  /// Adds a party to the call. Throws Error(unknown_call), Error(duplicate_id) if the leg id exists,
+  /// Error(invalid_argument) for an invalid leg.
   void add_leg(const CallId& call_id, Leg leg) {
     validate_leg(leg);
     mutate([&](Changes& out) {
@@ -69,9 +74,12 @@ class CallRegistry {
 
   /// The leg was answered: its state becomes `up`.
   void answer(const LegId& leg_id) { set_state(leg_id, LegState::up); }
+  /// The leg was put on hold: its state becomes `held`.
   void hold(const LegId& leg_id) { set_state(leg_id, LegState::held); }
+  /// The leg was taken off hold: its state becomes `up`.
   void unhold(const LegId& leg_id) { set_state(leg_id, LegState::up); }
 
+  /// Sets the leg's state (nothing is reported if it has it already). Throws Error(unknown_leg).
   void set_state(const LegId& leg_id, LegState state) {
     mutate([&](Changes& out) {
       auto copy = copy_of(call_of_leg_locked(leg_id));
@@ -124,6 +132,7 @@ class CallRegistry {
     });
   }
 
+  /// The call ended: it leaves the registry with all its legs. Throws Error(unknown_call).
   void end_call(const CallId& call_id) {
     mutate([&](Changes& out) {
       auto found = calls_.find(call_id);
@@ -137,6 +146,7 @@ class CallRegistry {
 
   // --- queries --------------------------------------------------------------------
 
+  /// The call, or nullptr.
   std::shared_ptr<const Call> find_call(const CallId& id) const {
     std::shared_lock lock(data_mutex_);
     auto it = calls_.find(id);
@@ -147,6 +157,7 @@ class CallRegistry {
     if (auto found = find_call(id)) return found;
     throw Error(errc::unknown_call, "no call " + quoted(id));
   }
+  /// The call the leg belongs to, or nullptr.
   std::shared_ptr<const Call> find_call_of_leg(const LegId& leg_id) const {
     std::shared_lock lock(data_mutex_);
     auto it = leg_to_call_.find(leg_id);
@@ -170,6 +181,7 @@ class CallRegistry {
     sort_by_age(out);
     return out;
   }
+  /// The number of live calls.
   std::size_t size() const {
     std::shared_lock lock(data_mutex_);
     return calls_.size();

@@ -23,8 +23,10 @@ namespace callsup {
 
 /// What changed in the directory (observers re-check decisions on it).
 struct DirectoryChange {
-  enum class Kind : std::uint8_t { tenant, site, extension, group } kind{};
+  /// The kind of record that changed.
+  enum class Kind : std::uint8_t { tenant, site, extension, group } kind{};  ///< what changed
   std::string name;  ///< tenant, site, extension or group name
+  /// True when the record was removed (false: added or replaced).
   bool removed = false;
   std::uint64_t version = 0;  ///< the directory's version after the change
 };
@@ -39,6 +41,7 @@ struct DirectoryChange {
 /// changes the directory.
 class Directory {
  public:
+  /// Called with each change, after it was made (see the class comment).
   using Observer = std::function<void(const DirectoryChange&)>;
 
   Directory() : dispatcher_([this](DirectoryChange& change) { observers_.notify(change); }) {}
@@ -56,6 +59,8 @@ class Directory {
            [&] { tenants_[name] = std::make_shared<const TenantSettings>(std::move(settings)); });
   }
 
+  /// Adds a site of an existing tenant. Throws Error(duplicate_id) if it exists, Error(invalid_argument) for
+  /// an empty name, Error(unknown_tenant).
   void add_site(Site site) {
     if (site.name.empty()) throw Error(errc::invalid_argument, "site name must not be empty");
     const std::string name = site.name;
@@ -66,10 +71,13 @@ class Directory {
     });
   }
 
+  /// Adds an extension of an existing tenant; Error(duplicate_id) if it exists.
   void add_extension(ExtensionProfile profile) { put_extension(std::move(profile), /*replace=*/false); }
   /// Replaces an existing extension's profile (privacy toggled, grants changed...).
   void update_extension(ExtensionProfile profile) { put_extension(std::move(profile), /*replace=*/true); }
 
+  /// Removes an extension; it must not be in any group. Throws Error(unknown_extension) or
+  /// Error(invalid_argument).
   void remove_extension(const std::string& extension) {
     change({DirectoryChange::Kind::extension, extension, true}, [&] {
       if (!extensions_.count(extension))
@@ -83,8 +91,12 @@ class Directory {
     });
   }
 
+  /// Adds a group of an existing tenant, whose members and supervisors are its extensions;
+  /// Error(duplicate_id) if it exists.
   void add_group(Group group) { put_group(std::move(group), /*replace=*/false); }
+  /// Replaces an existing group (members or supervisors changed).
   void update_group(Group group) { put_group(std::move(group), /*replace=*/true); }
+  /// Removes a group. Throws Error(unknown_group).
   void remove_group(const std::string& name) {
     change({DirectoryChange::Kind::group, name, true}, [&] {
       auto it = groups_.find(name);
@@ -96,29 +108,35 @@ class Directory {
 
   // --- lookups ----------------------------------------------------------------------
 
+  /// The extension's profile, or nullptr.
   std::shared_ptr<const ExtensionProfile> find_extension(const std::string& extension) const {
     std::shared_lock lock(mutex_);
     auto it = extensions_.find(extension);
     return it == extensions_.end() ? nullptr : it->second.profile;
   }
+  /// The extension's profile, or Error(unknown_extension).
   std::shared_ptr<const ExtensionProfile> extension(const std::string& extension) const {
     if (auto found = find_extension(extension)) return found;
     throw Error(errc::unknown_extension, "no extension " + quoted(extension));
   }
+  /// The tenant's settings, or nullptr.
   std::shared_ptr<const TenantSettings> find_tenant(const std::string& name) const {
     std::shared_lock lock(mutex_);
     auto it = tenants_.find(name);
     return it == tenants_.end() ? nullptr : it->second;
   }
+  /// The tenant's settings, or Error(unknown_tenant).
   std::shared_ptr<const TenantSettings> tenant(const std::string& name) const {
     if (auto found = find_tenant(name)) return found;
     throw Error(errc::unknown_tenant, "no tenant " + quoted(name));
   }
+  /// The group, or nullptr.
   std::shared_ptr<const Group> find_group(const std::string& name) const {
     std::shared_lock lock(mutex_);
     auto it = groups_.find(name);
     return it == groups_.end() ? nullptr : it->second;
   }
+  /// True when the site exists.
   bool has_site(const std::string& name) const {
     std::shared_lock lock(mutex_);
     return sites_.count(name) != 0;
@@ -151,14 +169,17 @@ class Directory {
   /// counting. Pointers are valid only inside read()'s callback.
   class View {
    public:
+    /// The extension's profile, or nullptr.
     const ExtensionProfile* find_extension(const std::string& extension) const {
       auto it = directory_->extensions_.find(extension);
       return it == directory_->extensions_.end() ? nullptr : it->second.profile.get();
     }
+    /// The tenant's settings, or nullptr.
     const TenantSettings* find_tenant(const std::string& name) const {
       auto it = directory_->tenants_.find(name);
       return it == directory_->tenants_.end() ? nullptr : it->second.get();
     }
+    /// True when `supervisor` may supervise a group that `member` is in.
     bool supervises_member(const std::string& supervisor, const std::string& member) const {
       const Entry* sup = entry(supervisor);
       const Entry* mem = entry(member);
@@ -167,6 +188,7 @@ class Directory {
         if (contains_id(sup->supervises, group)) return true;
       return false;
     }
+    /// True when `supervisor` may supervise `group`.
     bool supervises_group(const std::string& supervisor, const std::string& group) const {
       const Entry* sup = entry(supervisor);
       auto id = directory_->group_ids_.find(group);
@@ -197,6 +219,7 @@ class Directory {
     for (const auto& [length, count] : lengths_) out.insert(length);
     return out;
   }
+  /// Every extension, sorted.
   std::vector<std::string> extensions() const {
     std::shared_lock lock(mutex_);
     std::vector<std::string> out;
@@ -204,10 +227,12 @@ class Directory {
     std::sort(out.begin(), out.end());
     return out;
   }
+  /// How many extensions there are.
   std::size_t extension_count() const {
     std::shared_lock lock(mutex_);
     return extensions_.size();
   }
+  /// Increases with every change; DirectoryChange::version says after which change.
   std::uint64_t version() const {
     std::shared_lock lock(mutex_);
     return version_;

@@ -32,23 +32,33 @@ constexpr std::string_view to_string(LegState state) noexcept {
 
 /// Media format the leg negotiated (informative for the control plane).
 struct MediaFormat {
+  /// The codec's name, e.g. "PCMU".
   std::string codec = "PCMU";
+  /// Samples per second of the codec.
   std::uint32_t clock_rate = 8000;
+  /// Audio per packet, in milliseconds.
   std::uint16_t ptime_ms = 20;
+  /// Member-wise equality.
   friend bool operator==(const MediaFormat&, const MediaFormat&) = default;
 };
 
 /// One party's connection: an on-net extension or an off-net remote number.
 struct Leg {
+  /// The PBX's id of the leg, unique in the registry.
   LegId id;
   std::string extension;      ///< on-net: the extension; empty for off-net legs
   std::string remote_number;  ///< off-net: the external number
+  /// On-net (an extension) or off-net (a remote number).
   Network network = Network::on_net;
+  /// Ringing, up, held or gone.
   LegState state = LegState::ringing;
+  /// The media format it negotiated.
   MediaFormat format;
 
+  /// True while the leg is up (answered and not held).
   bool carries_audio() const noexcept { return state == LegState::up; }
 
+  /// An on-net leg of `extension`.
   static Leg on_net(LegId id, std::string extension, LegState state = LegState::ringing) {
     Leg leg;
     leg.id = std::move(id);
@@ -57,6 +67,7 @@ struct Leg {
     leg.state = state;
     return leg;
   }
+  /// An off-net leg to or from `remote_number`.
   static Leg off_net(LegId id, std::string remote_number, LegState state = LegState::ringing) {
     Leg leg;
     leg.id = std::move(id);
@@ -65,6 +76,7 @@ struct Leg {
     leg.state = state;
     return leg;
   }
+  /// Member-wise equality.
   friend bool operator==(const Leg&, const Leg&) = default;
 };
 

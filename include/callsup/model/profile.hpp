@@ -60,9 +60,12 @@ inline SupervisionScope parse_supervision_scope(std::string_view text) {
 /// One extension's supervision profile.
 struct ExtensionProfile {
   std::string extension;  ///< digits only
+  /// The tenant it belongs to.
   std::string tenant;
   std::string site;  ///< empty when the tenant has no sites
+  /// The name shown to people (audit, UIs); may be empty.
   std::string display_name;
+  /// What it is: agent, supervisor, site manager, tenant administrator.
   std::vector<Role> roles;
   bool can_supervise = false;               ///< "Can Call Spy": may start supervision at all
   ModeSet granted_modes = ModeSet::none();  ///< modes it may use ("SPY_PERMISSION")
@@ -73,13 +76,16 @@ struct ExtensionProfile {
   ChannelSet channels = ChannelSet::all();              ///< where it may start or steer supervision from
   SessionDefaults session_defaults;                     ///< its own session defaults ("SPY_PARAMS")
 
+  /// True when `role` is one of its roles.
   bool has_role(Role role) const noexcept {
     return std::find(roles.begin(), roles.end(), role) != roles.end();
   }
+  /// True when site `name` is one of its managed_sites (never for an empty name).
   bool manages_site(std::string_view name) const noexcept {
     return !name.empty() &&
            std::find(managed_sites.begin(), managed_sites.end(), name) != managed_sites.end();
   }
+  /// True when `target` is on its allow_list.
   bool allows(std::string_view target) const noexcept {
     return std::find(allow_list.begin(), allow_list.end(), target) != allow_list.end();
   }
@@ -87,9 +93,13 @@ struct ExtensionProfile {
 
 /// A hunt group or queue: its member extensions and the extensions supervising it.
 struct Group {
+  /// The group's name, unique in the directory.
   std::string name;
+  /// The tenant it belongs to.
   std::string tenant;
+  /// The extensions whose calls it covers.
   std::vector<std::string> members;
+  /// The extensions that supervise its members (if supervision_allowed).
   std::vector<std::string> supervisors;
   /// Whether its supervisors may supervise it ("Supervision allowed" on a hunt group):
   /// when false, being its supervisor gives no scope over its members or its calls.
@@ -98,21 +108,27 @@ struct Group {
 
 /// A site (office) of a tenant.
 struct Site {
+  /// The site's name, unique in the directory.
   std::string name;
+  /// The tenant it belongs to.
   std::string tenant;
 };
 
 /// Per-tenant caps on concurrent supervision of one call.
 struct SupervisionLimits {
+  /// Supervisors (in any mode) on one call at once.
   std::uint32_t max_supervisors_per_call = 3;
+  /// Of those, how many may barge at once.
   std::uint32_t max_bargers_per_call = 1;
 };
 
 /// Tenant-wide switches.
 struct TenantSettings {
+  /// The tenant's name, unique in the directory.
   std::string name;
   bool supervision_enabled = true;                ///< "Supervision allowed"
   std::string feature_code_plan = "portaswitch";  ///< name of the plan its phones dial
+  /// Caps on concurrent supervision of one call.
   SupervisionLimits limits;
   bool bridged_only = false;           ///< supervise only calls whose media is bridged
   bool whisper_topology_rule = false;  ///< whisper only from an on-net agent to an off-net customer

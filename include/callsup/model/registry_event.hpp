@@ -34,7 +34,9 @@ constexpr std::string_view to_string(RegistryEventKind kind) noexcept {
 
 /// One change. `call` is the call after the change (for call_ended: as it was last).
 struct RegistryEvent {
+  /// What changed.
   RegistryEventKind kind{};
+  /// The call after the change (call_ended: as it was last).
   std::shared_ptr<const Call> call;
   LegId leg_id;                            ///< the leg concerned, when any
   LegId new_leg_id;                        ///< leg_transferred: the leg that took over

@@ -14,21 +14,36 @@ namespace callsup {
 /// left empty keeps what the layer below says; a request's own options replace them all.
 /// The fields mean what SessionOptions' fields of the same name mean.
 struct SessionDefaults {
+  /// See SessionOptions::exit_on_target_hangup.
   std::optional<bool> exit_on_target_hangup;
+  /// See SessionOptions::stop_when_none_left.
   std::optional<bool> stop_when_none_left;
+  /// See SessionOptions::bridged_only.
   std::optional<bool> bridged_only;
+  /// See SessionOptions::announce.
   std::optional<bool> announce;
+  /// See SessionOptions::private_whisper.
   std::optional<bool> private_whisper;
+  /// See SessionOptions::listen_direction.
   std::optional<ListenDirection> listen_direction;
+  /// See SessionOptions::stereo.
   std::optional<bool> stereo;
+  /// See SessionOptions::volume_step.
   std::optional<int> volume_step;
+  /// See SessionOptions::agent_leaves_in_barge.
   std::optional<AgentLeavesInBarge> agent_leaves_in_barge;
+  /// See SessionOptions::notify_agent.
   std::optional<bool> notify_agent;
+  /// See SessionOptions::monitoring_tone.
   std::optional<bool> monitoring_tone;
+  /// See SessionOptions::follow_on_transfer.
   std::optional<bool> follow_on_transfer;
+  /// See SessionOptions::pre_arm.
   std::optional<bool> pre_arm;
+  /// See SessionOptions::whisper_to.
   std::optional<WhisperTo> whisper_to;
 
+  /// Member-wise equality.
   friend bool operator==(const SessionDefaults&, const SessionDefaults&) = default;
 
   /// True when no field is set.

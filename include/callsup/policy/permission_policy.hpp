@@ -17,6 +17,7 @@ namespace callsup {
 class PermissionPolicy {
  public:
   virtual ~PermissionPolicy() = default;
+  /// Allows or denies `request` on `call`, looking the parties up in `directory`.
   virtual Decision decide(const SupervisionRequest& request, const Call& call,
                           const Directory& directory) const = 0;
 };
@@ -25,6 +26,7 @@ class PermissionPolicy {
 /// intersection. Composes StandardPolicy with an integrator's own rules.
 class AllOfPolicy final : public PermissionPolicy {
  public:
+  /// Combines `policies` (at least one, none null; else Error(invalid_argument)).
   explicit AllOfPolicy(std::vector<std::shared_ptr<const PermissionPolicy>> policies)
       : policies_(std::move(policies)) {
     if (policies_.empty()) throw Error(errc::invalid_argument, "AllOfPolicy needs at least one policy");
@@ -33,6 +35,7 @@ class AllOfPolicy final : public PermissionPolicy {
         throw Error(errc::invalid_argument, "AllOfPolicy: policy #" + std::to_string(i) + " is null");
   }
 
+  /// Asks each policy in order; the first denial wins, else the intersection of the modes.
   Decision decide(const SupervisionRequest& request, const Call& call,
                   const Directory& directory) const override {
     Decision combined = Decision::allow(ModeSet::all());

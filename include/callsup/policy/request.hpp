@@ -14,6 +14,7 @@ namespace callsup {
 struct SupervisionRequest {
   std::string supervisor;  ///< the supervisor's extension
   std::string target;      ///< the supervised agent's extension
+  /// The mode asked for.
   Mode mode = Mode::listen;
   bool any_call = false;                ///< reached through a spy-all code (informative)
   bool bridged_only = false;            ///< the session's own bridged-only option (on top of the tenant's)

@@ -10,17 +10,29 @@ namespace callsup {
 
 /// Stable names of StandardPolicy's rules, in the order they are checked.
 namespace rules {
-inline constexpr std::string_view directory = "directory";            // both parties are known
-inline constexpr std::string_view tenant_enabled = "tenant_enabled";  // tenant has supervision on
+/// Both parties are in the directory.
+inline constexpr std::string_view directory = "directory";
+/// The tenant has supervision enabled.
+inline constexpr std::string_view tenant_enabled = "tenant_enabled";
+/// The call's and the target's tenant are the supervisor's.
 inline constexpr std::string_view same_tenant = "same_tenant";
+/// The supervisor may supervise at all (can_supervise).
 inline constexpr std::string_view may_supervise = "may_supervise";
-inline constexpr std::string_view channel = "channel";  // the request's channel is one it may use
+/// The request's channel is one the supervisor may use.
+inline constexpr std::string_view channel = "channel";
+/// The supervisor does not supervise itself or a call it is in.
 inline constexpr std::string_view not_self = "not_self";
+/// No party of the call has privacy on.
 inline constexpr std::string_view privacy = "privacy";
+/// The target is in the supervisor's scope.
 inline constexpr std::string_view scope = "scope";
+/// The requested mode is granted to the supervisor.
 inline constexpr std::string_view mode_granted = "mode_granted";
+/// The call is bridged, if the tenant or the session asks for bridged-only.
 inline constexpr std::string_view bridged_only = "bridged_only";
+/// Whisper only from an on-net agent to an off-net customer, if the tenant asks for it.
 inline constexpr std::string_view whisper_topology = "whisper_topology";
+/// The call's supervisor and barger caps are not reached.
 inline constexpr std::string_view caps = "caps";
 }  // namespace rules
 
@@ -30,12 +42,14 @@ inline constexpr std::string_view caps = "caps";
 /// rules (target known, privacy of the target, scope) are skipped.
 class StandardPolicy final : public PermissionPolicy {
  public:
+  /// Decides under one shared lock of the directory (one directory version for every rule).
   Decision decide(const SupervisionRequest& request, const Call& call,
                   const Directory& directory) const override {
     // One shared lock and one directory version for every rule.
     return directory.read([&](const Directory::View& view) { return decide(request, call, view); });
   }
 
+  /// Decides with lookups in an already-locked view (inside Directory::read).
   Decision decide(const SupervisionRequest& request, const Call& call,
                   const Directory::View& directory) const {
     const ExtensionProfile* supervisor = directory.find_extension(request.supervisor);

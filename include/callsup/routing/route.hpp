@@ -22,10 +22,15 @@ constexpr std::string_view to_string(Channel channel) noexcept {
 
 /// `to` hears `from`, scaled by `gain` (linear, 1 = unchanged), on `channel`.
 struct Route {
+  /// The leg heard.
   LegId from;
+  /// The leg that hears it.
   LegId to;
+  /// Linear gain applied to `from` (1 = unchanged).
   float gain = 1.0f;
+  /// Where it lands for `to`: mono, or the left or right channel of a stereo mix.
   Channel channel = Channel::mono;
+  /// Member-wise equality.
   friend bool operator==(const Route&, const Route&) = default;
 };
 

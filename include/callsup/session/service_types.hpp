@@ -19,7 +19,9 @@ namespace callsup {
 /// How the service is set up. Plans named by tenants are looked up among the presets
 /// and `plans`; a plan given here replaces a preset of the same name.
 struct ServiceConfig {
+  /// The options of a session whose request gives none, under the plan's, tenant's and supervisor's defaults.
   SessionOptions default_options;
+  /// Feature code plans besides (or replacing) the presets.
   std::vector<FeatureCodePlan> plans;
   std::string default_plan = "portaswitch";  ///< for supervisors the directory does not know
   std::vector<std::string> reserved_codes;   ///< the integrator's own phone codes
@@ -34,10 +36,15 @@ struct ServiceConfig {
 /// from a list) the target is that call's agent: its first on-net party that is up and
 /// is no supervisor.
 struct StartRequest {
+  /// The supervisor's leg on the PBX, which will hear the call.
   LegId supervisor_leg;
+  /// The supervisor's extension.
   std::string supervisor;
+  /// The agent to supervise; empty with `any_call` or `call`.
   std::string target;
+  /// Spy-all: the service picks the tenant's calls itself.
   bool any_call = false;
+  /// The mode to start in.
   Mode mode = Mode::listen;
   /// Default: ServiceConfig::default_options with the plan's, the tenant's and the
   /// supervisor's session defaults over it.
@@ -48,12 +55,19 @@ struct StartRequest {
 
 /// What a dial or start request led to.
 struct StartOutcome {
+  /// started: a session runs; armed: it waits for the target's next call; denied: the policy refused (see
+  /// decision); not_ours: a dialled string that is no supervision code.
   enum class Status : std::uint8_t { started, armed, denied, not_ours };
+  /// What happened.
   Status status = Status::not_ours;
+  /// The session started or armed; 0 otherwise.
   SessionId session = 0;
+  /// The policy's decision (for a denial: why).
   Decision decision;
 
+  /// True when a session started or was armed.
   bool ok() const noexcept { return status == Status::started || status == Status::armed; }
+  /// True when ok().
   explicit operator bool() const noexcept { return ok(); }
 };
 

@@ -29,14 +29,17 @@ struct SessionOptions {
   bool bridged_only = false;     ///< supervise only bridged calls
   bool announce = false;         ///< announce the target before listening (the PBX plays it)
   bool private_whisper = false;  ///< while whispering, hear nothing
+  /// In listen: hear both parties, or only the agent or the customer.
   ListenDirection listen_direction = ListenDirection::both;
   bool stereo = false;  ///< agent on the left, the rest on the right
   int volume_step = 0;  ///< -4..+4, 3 dB per step, on what the supervisor hears
+  /// In barge, when the agent leaves: the PBX is asked to end the call or to hand it to the supervisor.
   AgentLeavesInBarge agent_leaves_in_barge = AgentLeavesInBarge::end_call;
   bool notify_agent = true;         ///< tell the agent on whisper and barge (never on listen)
   bool monitoring_tone = false;     ///< the parties hear a periodic tone while supervised
   bool follow_on_transfer = false;  ///< stay with the customer when the agent transfers it
   bool pre_arm = false;             ///< on an idle extension, wait for its next call
+  /// Who hears a whisper: the target (agent) or the other party.
   WhisperTo whisper_to = WhisperTo::target;
 
   /// These options with the fields `defaults` sets replaced.
@@ -77,7 +80,9 @@ struct SessionOptions {
 /// Letters absent keep ChanSpy's defaults (no E, no S, announce on), so "ESsb" means
 /// what it says. Returns the options and the mode to start in.
 struct ChanSpyOptions {
+  /// The options the letters set, over the base given.
   SessionOptions options;
+  /// The mode the letters ask to start in (w: whisper, B: barge).
   Mode initial_mode = Mode::listen;
 };
 

@@ -51,8 +51,10 @@ class SupervisionService {
   struct OnRoutesParam {
     std::shared_ptr<const RouteSet> routes;  ///< a call's new routes (`ended` when it ended)
   };
+  /// Called with each call's new routes (see add_route_observer).
   using RouteObserver = std::function<void(const OnRoutesParam&)>;
 
+  /// Supervises the calls of `registry` by `directory`'s records, asking `policy`; both must outlive it.
   SupervisionService(CallRegistry& registry, Directory& directory,
                      std::shared_ptr<const PermissionPolicy> policy = std::make_shared<StandardPolicy>(),
                      ServiceConfig config = {});
@@ -68,6 +70,7 @@ class SupervisionService {
   /// Adds (or replaces) a plan that tenants can name. Validated against the
   /// directory's extension lengths and the reserved codes.
   void add_plan(const FeatureCodePlan& plan);
+  /// The plan named `name` (a preset or an added one). Throws Error(invalid_plan) for an unknown name.
   FeatureCodePlan plan(const std::string& name);
   /// The plan a supervisor's phone dials (its tenant's, or the default plan).
   FeatureCodePlan plan_for_supervisor(const std::string& supervisor);
@@ -117,14 +120,19 @@ class SupervisionService {
 
   // --- taps -----------------------------------------------------------------------
 
+  /// Attaches a recorder or transcriber to the call. Throws Error(unknown_call), Error(duplicate_id) if its
+  /// id is a leg's, supervisor's or tap's of the call, Error(invalid_argument) for an empty id.
   void add_tap(const CallId& call, Tap tap);
+  /// Detaches a tap. Throws Error(unknown_leg) when the call has no such tap.
   void remove_tap(const CallId& call, const LegId& tap_id);
 
   // --- queries --------------------------------------------------------------------
 
+  /// The session, ended ones included (the last ServiceConfig::ended_sessions_kept); nullopt when unknown.
   std::optional<SessionInfo> session(SessionId id) const;
   /// Sessions that have not ended.
   std::vector<SessionInfo> sessions() const;
+  /// The sessions on the call, as copies.
   std::vector<SessionInfo> sessions_on_call(const CallId& call) const;
   /// The call's current routes; after the call ended, its final set (`ended` true) for
   /// the last ServiceConfig::ended_calls_kept calls; nullptr for a call never seen.
@@ -157,6 +165,7 @@ class SupervisionService {
   /// Sink exceptions are caught (a sink must not break the control plane); they are
   /// counted here with the last message.
   std::uint64_t sink_failures() const;
+  /// The message of the last sink exception; empty when none.
   std::string last_sink_failure() const;
 
  private:
