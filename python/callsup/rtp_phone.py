@@ -88,10 +88,12 @@ class RtpPhone:
             self._remote = remote
 
     def start(self) -> RtpPhone:
+        """Starts the phone's thread (sending once connected, and receiving); returns the phone."""
         self._thread.start()
         return self
 
     def stop(self) -> None:
+        """Stops the thread, waits for it and closes the socket."""
         self._stopping.set()
         if self._thread.is_alive():
             self._thread.join()
@@ -128,6 +130,7 @@ class RtpPhone:
 
     @property
     def packets_received(self) -> int:
+        """RTP packets received so far (audio and telephone-events)."""
         with self._lock:
             return self._packets_received
 
