@@ -1,3 +1,4 @@
+// Over 400 lines: the layout and the drawing of one picture, which share its geometry.
 // callsup-demo: the waveform picture: checking and laying out the plot, then drawing it with
 // cairo.
 #include "waveform_plot.hpp"

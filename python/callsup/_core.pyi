@@ -1,3 +1,4 @@
+# Over 400 lines: the stub mirrors the whole extension module callsup._core, one API listing.
 """Type stubs of callsup._core, the C++ SDK bound with pybind11 (hand-written, checked by
 mypy.stubtest). Every class here is re-exported by the callsup package."""
 

@@ -1,3 +1,5 @@
+# Over 400 lines: one driver: the config, control protocol and recordings of one program belong
+# together.
 """baresip 1.0 (Debian) driven headless on 127.0.0.1: a generated config directory, its ctrl_tcp
 module for commands and events (netstring-framed JSON), aufile playing a voice loop, sndfile
 recording what it hears (dump-<time>-dec.wav in snd_path), g711, srtp.

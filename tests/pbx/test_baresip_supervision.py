@@ -1,3 +1,5 @@
+# Over 400 lines: one scenario (listen, whisper, barge) in several plans and phones, sharing its
+# measuring helpers.
 """Issue 11 with real softphones: a customer on the trunk, agent 744 and supervisor 700, each a real
 baresip process (or linphonec for the supervisor), SRTP mandatory, through callsup-pbx. The
 customer calls 744; the supervisor dials the listen code, then the whisper and barge codes; per

@@ -1,3 +1,4 @@
+# Over 400 lines: the four streams and their closing rules share one world fixture.
 """callsup.aio: `async for event in service.events()` (and audit records, registry and
 directory changes). The delivering thread only posts to the loop; the consumer runs on the
 loop's thread; nothing is lost between creating a stream and reading it; closing ends

@@ -1,3 +1,4 @@
+# Over 400 lines: the Python twins of tests/unit/test_dialplan_*.cpp, one short test each.
 """Feature-code plans, presets, validation, the dial parser, the DTMF switch and the clocks
 through Python (tests/unit/test_dialplan_*.cpp)."""
 

@@ -1,3 +1,4 @@
+# Over 400 lines: the Python twins of tests/unit/test_directory*.cpp, one short test each.
 """The Directory through Python: records, validation, lookups, change notifications and
 loading from JSON text, a dict or a file (tests/unit/test_directory*.cpp)."""
 

@@ -1,3 +1,5 @@
+# Over 400 lines: from lifecycle to an end-to-end call, sharing the phone helpers a split would
+# repeat.
 """The media plane from Python: the engine's lifecycle, bad configurations, codecs and SRTP
 keys, DTMF handlers and their threads, and an end-to-end supervised call over loopback UDP
 whose received audio says who hears whom (the Python twin of

@@ -1,3 +1,5 @@
+# Over 400 lines: the Python twins of tests/unit/test_call_registry.cpp and test_mode.cpp, one short
+# test each.
 """The call model through Python: modes, legs and calls as values, and the CallRegistry
 (the scenarios of tests/unit/test_call_registry.cpp and test_mode.cpp)."""
 

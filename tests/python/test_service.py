@@ -1,3 +1,5 @@
+# Over 400 lines: the Python twins of several tests/unit/test_service_*.cpp files, one short test
+# each.
 """SupervisionService through Python: the lifecycle, options, values and errors of
 tests/unit/test_service_*.cpp (the seed scenarios are in test_service_seeds.py)."""
 

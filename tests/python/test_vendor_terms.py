@@ -1,3 +1,4 @@
+# Over 400 lines: one short test per row of docs/policy.md's vendor table.
 """Vendor terms through Python (callsup.vendor): each vendor page's sentence as one setting,
 the helpers changing the record in place, terms by name, and their directory JSON (issue 10)."""
 

@@ -1,3 +1,5 @@
+// Over 400 lines: every public entry point's bad values in one place, so an entry point left out
+// shows.
 // Every public entry point of the control plane, given bad values: a denial (a value)
 // or a callsup::Error whose code says what is wrong and whose message names the bad
 // value in quotes — and the service keeps working afterwards.

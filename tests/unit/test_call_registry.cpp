@@ -1,3 +1,5 @@
+// Over 400 lines: every mutator and the events it publishes, one case each, around one EventLog
+// fixture.
 #include <doctest/doctest.h>
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// Over 400 lines: one short case per record kind and rule, around shared record builders.
 #include <doctest/doctest.h>
 
 #include <atomic>

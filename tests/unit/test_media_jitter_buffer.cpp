@@ -1,3 +1,4 @@
+// Over 400 lines: the hand-driven scenarios sit beside the seeded stream they must agree with.
 // Jitter buffer: deterministic push/pop scenarios driven by hand (one pop() per tick), and a
 // seeded random stream checked against the accounting identity and a shadow of what was sent.
 #include <doctest/doctest.h>

@@ -1,3 +1,4 @@
+// Over 400 lines: one short case per mixing rule, around shared frame builders.
 #include <doctest/doctest.h>
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// Over 400 lines: the known answers need the independent OpenSSL model of RFC 3711 beside them.
 // SRTP through libsrtp2: known answers against an independent OpenSSL model of RFC 3711
 // (AES-CM PRF, AES-CM keystream, HMAC-SHA1) and RFC 7714 (AES-GCM), round trips, and the
 // receive path's drops: tampering, replays, malformed packets.

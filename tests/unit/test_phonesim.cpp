@@ -1,3 +1,4 @@
+// Over 400 lines: the simulator's parts and their end-to-end checks share the loopback helpers.
 // Tests of the phone simulator (tools/phonesim): signals, tone analysis, sequence
 // accounting, batched UDP, and simulated phones exchanging RTP/SRTP and DTMF over loopback.
 #include <doctest/doctest.h>

@@ -1,3 +1,5 @@
+// Over 400 lines: the generators, the invariants and the runs that check them are one property
+// suite.
 // Property tests: random calls, legs, sessions, DTMF and directory changes, checked
 // after every step against invariants computed independently of the policy code.
 // A failure prints the seed; rerun one with CALLSUP_PROPERTY_SEED=<seed>.

@@ -1,3 +1,4 @@
+// Over 400 lines: one case per way a session lives and ends.
 // SupervisionService: how sessions live and end — re-checks on directory and call
 // changes, the supervisor's own leg, the end of the call, route publication, DTMF,
 // stop/next, and the audit trail's sequence and time.

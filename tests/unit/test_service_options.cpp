@@ -1,3 +1,5 @@
+// Over 400 lines: one short case per session option of DESIGN.md; split, one table would be
+// scattered.
 // SupervisionService: each session option of DESIGN.md's "Sessions", observed through
 // the routes the service publishes and the events / audit records it produces.
 #include <doctest/doctest.h>

@@ -1,3 +1,4 @@
+// Over 400 lines: one short case per rule of the policy, in the order the policy checks them.
 #include <doctest/doctest.h>
 
 #include <functional>

@@ -1,3 +1,4 @@
+// Over 400 lines: one short case per row of docs/policy.md's vendor table.
 // Each vendor term is one setting: the sentence of the vendor's help page, said with one
 // callsup call, gives the behaviour that page describes (docs/policy.md's vendor table).
 #include <doctest/doctest.h>

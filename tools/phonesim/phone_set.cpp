@@ -1,3 +1,4 @@
+// Over 400 lines: one event loop: the tick, receive and send paths share its state.
 // callsup: PhoneSet: one thread, a timerfd tick and batched UDP I/O for many simulated phones.
 #include "phone_set.hpp"
 
