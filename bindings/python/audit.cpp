@@ -123,27 +123,33 @@ void bind_event(py::module_& m) {
             "rule"_a = d.rule, "end_reason"_a = d.end_reason, "source"_a = d.source, "channel"_a = d.channel,
             "detail"_a = d.detail,
             "`time` None means the epoch (unset); otherwise a timezone-aware datetime.");
-  event.def_readwrite("kind", &Event::kind)
-      .def_readwrite("sequence", &Event::sequence)
+  event
+      .def_readwrite("kind", &Event::kind,
+                     "What happened (an attempt, a denial, a start, a mode change, an end ...).")
+      .def_readwrite("sequence", &Event::sequence,
+                     "Position in the service's event stream, strictly increasing.")
       .def_property(
           "time", [](const Event& e) { return to_datetime(e.time); },
           [](Event& e, const py::object& value) { e.time = from_datetime(value, "Event.time"); },
           "UTC time, an aware datetime (microsecond precision).")
-      .def_readwrite("session", &Event::session)
-      .def_readwrite("tenant", &Event::tenant)
-      .def_readwrite("call", &Event::call)
+      .def_readwrite("session", &Event::session, "The session; 0 when none exists (a denied attempt).")
+      .def_readwrite("tenant", &Event::tenant, "The tenant of the call.")
+      .def_readwrite("call", &Event::call, "The supervised call's id.")
       .def_readwrite("supervisor", &Event::supervisor, "The supervisor's extension.")
-      .def_readwrite("supervisor_leg", &Event::supervisor_leg)
+      .def_readwrite("supervisor_leg", &Event::supervisor_leg, "The supervisor's leg on the PBX.")
       .def_readwrite("target", &Event::target,
                      "The supervised agent's extension ('' for spy-all before a target).")
-      .def_readwrite("target_leg", &Event::target_leg)
-      .def_readwrite("mode", &Event::mode)
-      .def_readwrite("from_mode", &Event::from_mode)
+      .def_readwrite("target_leg", &Event::target_leg,
+                     "The supervised agent's leg (\"\" while no target is chosen).")
+      .def_readwrite("mode", &Event::mode, "The mode after the event; None when it has none (an end).")
+      .def_readwrite("from_mode", &Event::from_mode, "For a mode change: the mode before it.")
       .def_readwrite("allowed", &Event::allowed, "The decision behind this event.")
       .def_readwrite("reason", &Event::reason, "The decision's reason.")
       .def_readwrite("rule", &Event::rule, "The rule that decided.")
-      .def_readwrite("end_reason", &Event::end_reason)
-      .def_readwrite("source", &Event::source)
+      .def_readwrite("end_reason", &Event::end_reason,
+                     "Why the session ended (end events only; none otherwise).")
+      .def_readwrite("source", &Event::source,
+                     "What caused it: an API call, a dialled code, DTMF, a registry or a directory change.")
       .def_readwrite("channel", &Event::channel,
                      "The channel of the request behind it: a denied attempt's own; for a session's\n"
                      "events, the channel of the request that last steered it (JSON key 'channel').")
@@ -226,8 +232,8 @@ void bind_sinks(py::module_& m) {
              return std::make_shared<JsonLinesAuditSink>(text.cast<std::string>(), opts);
            }),
            "path"_a, "options"_a = JsonLinesOptions())
-      .def_property_readonly("path", &JsonLinesAuditSink::path)
-      .def_property_readonly("options", &JsonLinesAuditSink::options)
+      .def_property_readonly("path", &JsonLinesAuditSink::path, "The file the records are appended to.")
+      .def_property_readonly("options", &JsonLinesAuditSink::options, "The options it was opened with.")
       .def("__repr__", [](const JsonLinesAuditSink& s) {
         return "JsonLinesAuditSink(" + python::repr(py::str(s.path())) + ")";
       });

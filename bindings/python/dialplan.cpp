@@ -49,7 +49,7 @@ void bind_dialplan(py::module_& m) {
            "The request, or None when the string is not a supervision code. Raises "
            "InvalidArgumentError (malformed_dial_string) naming the string when it starts with a "
            "dial code but the rest is not an extension, or has characters other than 0-9 * # +.")
-      .def_property_readonly("plan", &DialParser::plan);
+      .def_property_readonly("plan", &DialParser::plan, "The plan it parses against.");
 
   py::class_<DtmfSwitch>(
       m, "DtmfSwitch", "Turns one supervisor's DTMF digits into commands. Not thread-safe: one per session.")
@@ -74,7 +74,7 @@ void bind_dialplan(py::module_& m) {
       .def_property_readonly(
           "pending", [](const DtmfSwitch& self) { return std::string(self.pending()); },
           "The digits buffered towards an incomplete code.")
-      .def_property_readonly("plan", &DtmfSwitch::plan);
+      .def_property_readonly("plan", &DtmfSwitch::plan, "The plan whose codes it recognises.");
 }
 
 }  // namespace callsup::python

@@ -102,7 +102,7 @@ void bind_directory(py::module_& m) {
           "extension_lengths", [](const Directory& self) { return to_python(self.extension_lengths()); },
           "The distinct lengths of the extensions present (for PlanContext).")
       .def("extensions", &Directory::extensions, "Every extension, sorted.")
-      .def_property_readonly("extension_count", &Directory::extension_count)
+      .def_property_readonly("extension_count", &Directory::extension_count, "How many extensions there are.")
       .def_property_readonly("version", &Directory::version, "Counts the successful changes.");
   def_subscriptions(cls, "DirectoryChange");
 }

@@ -128,7 +128,8 @@ void bind_event_queue(py::module_& m) {
       .def(
           "close", [](EventQueue& self) { self.queue().close(); },
           "Stops accepting events (later ones are counted in `dropped`); queued ones stay readable.")
-      .def_property_readonly("closed", [](EventQueue& self) { return self.queue().closed(); })
+      .def_property_readonly(
+          "closed", [](EventQueue& self) { return self.queue().closed(); }, "True after close().")
       .def_property_readonly(
           "dropped", [](EventQueue& self) { return self.queue().dropped(); }, "Events refused after close().")
       .def("__len__", [](EventQueue& self) { return self.queue().size(); });

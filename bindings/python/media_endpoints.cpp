@@ -77,7 +77,7 @@ void bind_rtp_endpoint(py::module_& m) {
       "method is safe from any thread and none waits for the media thread. Stays\n"
       "readable after the endpoint is removed or the engine stopped.");
   def_made_by(endpoint, "MediaEngine.add_endpoint()");
-  endpoint.def_property_readonly("leg", &RtpEndpoint::leg)
+  endpoint.def_property_readonly("leg", &RtpEndpoint::leg, "The leg this endpoint carries.")
       .def_property_readonly("media_group", &RtpEndpoint::media_group,
                              "The call whose media thread runs this endpoint.")
       .def_property_readonly("local_address", &RtpEndpoint::local_address,

@@ -56,7 +56,8 @@ void bind_engine_stats(py::module_& m) {
              return EngineStats{total, threads};
            }),
            "total"_a = EngineThreadStats(), "threads"_a = std::vector<EngineThreadStats>())
-      .def_readonly("total", &EngineStats::total)
+      .def_readonly("total", &EngineStats::total,
+                    "The sums over all threads (for the percentiles: the worst thread's).")
       .def_property_readonly(
           "threads", [](const EngineStats& s) { return py::tuple(py::cast(s.threads)); },
           "One entry per thread.")

@@ -59,7 +59,7 @@ void bind_key_material(py::module_& m) {
            }),
            "suite"_a = SrtpSuite::aes_cm_128_hmac_sha1_80, "master_key"_a = py::bytes(),
            "master_salt"_a = py::bytes(), "mki"_a = py::bytes())
-      .def_readwrite("suite", &SrtpKeyMaterial::suite);
+      .def_readwrite("suite", &SrtpKeyMaterial::suite, "The crypto suite both sides agreed on.");
   def_bytes(keys, "master_key", &SrtpKeyMaterial::master_key, "The master key.");
   def_bytes(keys, "master_salt", &SrtpKeyMaterial::master_salt, "The master salt.");
   def_bytes(keys, "mki", &SrtpKeyMaterial::mki, "The MKI every packet carries; b'' for none.");
@@ -91,8 +91,9 @@ void bind_sdes_crypto(py::module_& m) {
            "tag"_a = 1u, "suite"_a = SrtpSuite::aes_cm_128_hmac_sha1_80, "master_key"_a = py::bytes(),
            "master_salt"_a = py::bytes(), "lifetime"_a = py::none(), "mki_value"_a = py::none(),
            "mki_length"_a = 0, "session_params"_a = std::vector<std::string>())
-      .def_readwrite("tag", &SdesCrypto::tag)
-      .def_readwrite("suite", &SdesCrypto::suite)
+      .def_readwrite("tag", &SdesCrypto::tag,
+                     "1..999999999; the answer echoes the tag of the offer it accepts.")
+      .def_readwrite("suite", &SdesCrypto::suite, "The crypto suite named in the attribute.")
       .def_readwrite("lifetime", &SdesCrypto::lifetime, "Packets the key may protect, or None.")
       .def_readwrite("mki_value", &SdesCrypto::mki_value, "The MKI as a number, or None.")
       .def_readwrite("mki_length", &SdesCrypto::mki_length, "Bytes of MKI in each packet (0: none).")

@@ -119,10 +119,13 @@ void bind_mix_frames(py::module_& m) {
            "Frames of your own, to call a mixer's mix() without an engine (`produced` defaults to\n"
            "zeros, one per input).")
       .def_readonly("samples", &PyMixFrames::samples, "Samples per channel (160: 8 kHz, 20 ms).")
-      .def_readonly("inputs", &PyMixFrames::inputs)
-      .def_readonly("outputs", &PyMixFrames::outputs)
-      .def_readonly("skip", &PyMixFrames::skip)
-      .def_readonly("produced", &PyMixFrames::produced)
+      .def_readonly("inputs", &PyMixFrames::inputs,
+                    "Per slot: a read-only int16 memoryview, or None (silent).")
+      .def_readonly("outputs", &PyMixFrames::outputs,
+                    "Per slot: a writable int16 memoryview, or None (nothing to produce).")
+      .def_readonly("skip", &PyMixFrames::skip, "Per slot: 1 = forwarded by the engine (nothing to mix).")
+      .def_readonly("produced", &PyMixFrames::produced,
+                    "Per slot: set by mix() to 0, 1 (mono) or 2 (stereo).")
       .def("__repr__", [](const PyMixFrames& f) {
         return "MixFrames(samples=" + std::to_string(f.samples) +
                ", slots=" + std::to_string(f.inputs.size()) + ")";
