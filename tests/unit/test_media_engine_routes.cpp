@@ -76,13 +76,18 @@ TEST_CASE("media: two sources are decoded, summed and re-encoded; route changes 
   std::thread talker([&] { talk({{&a, a_code}, {&b, b_code}}, 20); });
   auto received = c.drain(300ms, 10);
   REQUIRE(received.size() >= 5);
-  // Skip the first packets (streams starting); the steady state holds the sum.
-  const auto& steady = received[received.size() - 2];
-  const auto parsed = parse_rtp(steady);
-  REQUIRE(parsed);
+  // Once both streams flow, a frame holds the sum (a alone or b alone is far from it). Not a
+  // fixed packet: under load (TSan, parallel tests) one source's packet may miss a tick and be
+  // concealed, so the steady state is looked for among the packets after the first two.
   const int expected = ulaw_to_linear(a_code) + ulaw_to_linear(b_code);
-  for (std::uint8_t code : parsed.packet.payload)
-    CHECK(std::abs(ulaw_to_linear(code) - expected) <= expected / 16);
+  const auto holds_the_sum = [&](const std::vector<std::uint8_t>& packet) {
+    const auto parsed = parse_rtp(packet);
+    return parsed && !parsed.packet.payload.empty() &&
+           std::all_of(parsed.packet.payload.begin(), parsed.packet.payload.end(), [&](std::uint8_t code) {
+             return std::abs(ulaw_to_linear(code) - expected) <= expected / 16;
+           });
+  };
+  CHECK(std::any_of(received.begin() + 2, received.end(), holds_the_sum));
   // c now hears only b: b's frames are forwarded untouched.
   engine.update_routes(routes(2, {{"b", "c"}}));
   std::this_thread::sleep_for(60ms);
