@@ -119,7 +119,8 @@ int main(int argc, char** argv) try {
   }
 
   SupervisionService service(registry, directory);
-  service.add_audit_sink(std::make_shared<JsonLinesAuditSink>(audit_path)).release();  // for the service's life
+  service.add_audit_sink(std::make_shared<JsonLinesAuditSink>(audit_path))
+      .release();  // for the service's life
   auto event_log = service.add_event_sink(std::make_shared<FunctionEventSink>([](const Event& e) {
     std::cout << "  event #" << e.sequence << " " << to_string(e.kind) << " session=" << e.session
               << " mode=" << (e.mode ? to_string(*e.mode) : "-") << " source=" << to_string(e.source);

@@ -12,7 +12,7 @@ import gc
 import os
 import sys
 import threading
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from types import FrameType
 from typing import Any, TypeVar
 
@@ -38,6 +38,23 @@ from model_support import agent, external_call, supervisor
 from supervision_world import Acme, World
 
 T = TypeVar("T")
+
+
+async def read_while_driven(
+    stream: EventStream[T], drive: Callable[[], None], last: Callable[[T], bool]
+) -> list[tuple[T, int]]:
+    """Reads `stream` while another thread runs `drive`, up to the item `last` accepts;
+    each item with the thread it was read on."""
+    got: list[tuple[T, int]] = []
+    async with stream:
+        driver = threading.Thread(target=drive)
+        driver.start()
+        async for item in stream:
+            got.append((item, threading.get_ident()))
+            if last(item):
+                break
+        await asyncio.to_thread(driver.join, 30)
+    return got
 
 # listen, whisper (+ notification), barge (+ notification), stop
 SCENARIO = [
@@ -121,16 +138,7 @@ def test_events_arrive_in_order_on_the_loop_while_another_thread_drives_and_that
             sys.setprofile(None)
 
     async def main() -> list[tuple[Event, int]]:
-        got: list[tuple[Event, int]] = []
-        async with w.service.events() as events:
-            driver = threading.Thread(target=drive)
-            driver.start()
-            async for event in events:
-                got.append((event, threading.get_ident()))
-                if event.kind is EventKind.ended:
-                    break
-            await asyncio.to_thread(driver.join, 30)
-        return got
+        return await read_while_driven(w.service.events(), drive, lambda event: event.kind is EventKind.ended)
 
     loop_thread = threading.get_ident()  # asyncio.run runs the loop on this thread
     got = run(main())
@@ -294,16 +302,9 @@ def test_registry_changes_arrive_in_order() -> None:
         registry.end_call("c1")
 
     async def main() -> list[tuple[RegistryEvent, int]]:
-        got: list[tuple[RegistryEvent, int]] = []
-        async with registry.changes() as changes:
-            driver = threading.Thread(target=pbx)
-            driver.start()
-            async for change in changes:
-                got.append((change, threading.get_ident()))
-                if change.kind is RegistryEventKind.call_ended:
-                    break
-            await asyncio.to_thread(driver.join, 30)
-        return got
+        return await read_while_driven(
+            registry.changes(), pbx, lambda change: change.kind is RegistryEventKind.call_ended
+        )
 
     got = run(main())
     kinds = RegistryEventKind

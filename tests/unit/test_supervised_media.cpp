@@ -6,9 +6,9 @@
 
 #include "callsup/media/route_recorder.hpp"
 #include "callsup/supervised_media.hpp"
+#include "support/acme.hpp"
 #include "support/checks.hpp"
 #include "support/engine_phone.hpp"
-#include "support/acme.hpp"
 
 using namespace callsup;
 using namespace std::chrono_literals;

@@ -5,8 +5,8 @@
 namespace callsup {
 
 CALLSUP_DECL Decision SupervisionService::decide(const SessionInfo& info, const Call& call,
-                                           const std::string& agent, Mode mode, const Session* self,
-                                           Count count) const {
+                                                 const std::string& agent, Mode mode, const Session* self,
+                                                 Count count) const {
   SupervisionRequest request;
   request.channel = info.channel;
   request.supervisor = info.supervisor;
@@ -40,7 +40,7 @@ CALLSUP_DECL Decision SupervisionService::decide_idle(const SessionInfo& info) c
 }
 
 CALLSUP_DECL void SupervisionService::activate(Session& s, const Candidate& c, EventSource source,
-                                         const std::string& detail) {
+                                               const std::string& detail) {
   const bool was_active = s.info.state == SessionState::active;
   const std::string previous = s.info.call.empty() ? "" : s.info.call + "/" + s.info.target_leg;
   if (!s.info.call.empty()) mark_dirty(s.info.call);
@@ -63,7 +63,7 @@ CALLSUP_DECL void SupervisionService::activate(Session& s, const Candidate& c, E
 }
 
 CALLSUP_DECL LegId SupervisionService::whisper_leg_of(const Call& call, const LegId& target_leg,
-                                                WhisperTo whisper_to) {
+                                                      WhisperTo whisper_to) {
   if (whisper_to == WhisperTo::target) return target_leg;
   for (const Leg& leg : call.legs)
     if (leg.id != target_leg && leg.state != LegState::gone) return leg.id;

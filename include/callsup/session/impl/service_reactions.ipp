@@ -68,7 +68,8 @@ CALLSUP_DECL void SupervisionService::on_target_left(Session& s) {
   leave_call(s, EndReason::target_left, EventSource::registry);
 }
 
-CALLSUP_DECL void SupervisionService::on_target_transferred(Session& s, const Call& call, const LegId& new_leg_id) {
+CALLSUP_DECL void SupervisionService::on_target_transferred(Session& s, const Call& call,
+                                                            const LegId& new_leg_id) {
   const Leg* new_leg = call.find_leg(new_leg_id);
   if (!s.info.options.follow_on_transfer || !new_leg || new_leg->network != Network::on_net)
     return end_session(s, EndReason::transferred, EventSource::registry);

@@ -66,7 +66,7 @@ CALLSUP_DECL void SupervisionService::publish_routes() {
 }
 
 CALLSUP_DECL void SupervisionService::keep_ended_routes(const CallId& id,
-                                                  std::shared_ptr<const RouteSet> final_set) {
+                                                        std::shared_ptr<const RouteSet> final_set) {
   if (config_.ended_calls_kept == 0) return;
   if (ended_routes_.insert_or_assign(id, std::move(final_set)).second) ended_routes_order_.push_back(id);
   while (ended_routes_order_.size() > config_.ended_calls_kept) {

@@ -5,8 +5,8 @@
 namespace callsup {
 
 CALLSUP_DECL StartOutcome SupervisionService::dial(const LegId& supervisor_leg, const std::string& supervisor,
-                                             std::string_view dialled,
-                                             std::optional<SessionOptions> options) {
+                                                   std::string_view dialled,
+                                                   std::optional<SessionOptions> options) {
   std::unique_lock lock(mutex_);
   const auto& parser = plan_locked(plan_name_of(supervisor)).parser;
   const auto request = parser.parse(dialled);
@@ -28,13 +28,13 @@ CALLSUP_DECL StartOutcome SupervisionService::start(const StartRequest& request)
 }
 
 CALLSUP_DECL StartOutcome SupervisionService::start_and_deliver(std::unique_lock<std::mutex>& lock,
-                                                          const StartRequest& request, EventSource source,
-                                                          std::string detail) {
+                                                                const StartRequest& request,
+                                                                EventSource source, std::string detail) {
   return finish(lock, start_locked(request, source, std::move(detail)));
 }
 
 CALLSUP_DECL StartOutcome SupervisionService::start_locked(const StartRequest& request, EventSource source,
-                                                     std::string detail) {
+                                                           std::string detail) {
   if (request.supervisor_leg.empty())
     throw Error(errc::invalid_argument, "supervisor leg id must not be empty");
   if (request.supervisor.empty())
@@ -124,7 +124,7 @@ CALLSUP_DECL SupervisionService::Session& SupervisionService::store(Session s, c
 }
 
 CALLSUP_DECL SessionOptions SupervisionService::default_options_for(const std::string& supervisor,
-                                                              const FeatureCodePlan& plan) const {
+                                                                    const FeatureCodePlan& plan) const {
   const SessionDefaults layered = directory_.read([&](const Directory::View& view) {
     SessionDefaults out = plan.session_defaults;
     if (const ExtensionProfile* profile = view.find_extension(supervisor)) {

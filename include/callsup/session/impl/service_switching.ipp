@@ -25,7 +25,7 @@ CALLSUP_DECL std::optional<DtmfResult> SupervisionService::dtmf_from_leg(const L
 }
 
 CALLSUP_DECL std::optional<DtmfResult> SupervisionService::dtmf_from_leg(const LegId& leg,
-                                                                   std::string_view digits) {
+                                                                         std::string_view digits) {
   SessionId id = 0;
   {
     std::lock_guard lock(mutex_);
@@ -44,8 +44,9 @@ CALLSUP_DECL std::size_t SupervisionService::poll() {
   return expired;
 }
 
-CALLSUP_DECL Decision SupervisionService::switch_mode(SessionId id, Mode mode, std::optional<WhisperTo> whisper_to,
-                                                RequestChannel channel) {
+CALLSUP_DECL Decision SupervisionService::switch_mode(SessionId id, Mode mode,
+                                                      std::optional<WhisperTo> whisper_to,
+                                                      RequestChannel channel) {
   std::unique_lock lock(mutex_);
   Session& s = live_session(id, "switch_mode");
   Decision decision =
@@ -81,7 +82,8 @@ CALLSUP_DECL bool SupervisionService::stop(SessionId id) {
   return finish(lock, true);
 }
 
-CALLSUP_DECL SupervisionService::Session& SupervisionService::live_session(SessionId id, const char* operation) {
+CALLSUP_DECL SupervisionService::Session& SupervisionService::live_session(SessionId id,
+                                                                           const char* operation) {
   auto it = sessions_.find(id);
   if (it != sessions_.end()) return it->second;
   if (ended_.count(id))
@@ -103,7 +105,7 @@ CALLSUP_DECL void SupervisionService::run_command(Session& s, const DtmfCommand&
 }
 
 CALLSUP_DECL Decision SupervisionService::switch_mode_locked(Session& s, Mode mode, WhisperTo whisper_to,
-                                                       EventSource source, RequestChannel channel) {
+                                                             EventSource source, RequestChannel channel) {
   const auto call = s.info.state == SessionState::armed ? nullptr : registry_.find_call(s.info.call);
   if (s.info.state == SessionState::active && !call)
     throw Error(errc::unknown_call, "session's call " + quoted(s.info.call) + " is gone");
@@ -170,7 +172,7 @@ CALLSUP_DECL bool SupervisionService::next_locked(Session& s, EventSource source
 }
 
 CALLSUP_DECL void SupervisionService::end_session(Session& s, EndReason reason, EventSource source,
-                                            Reason decision_reason) {
+                                                  Reason decision_reason) {
   s.info.state = SessionState::ended;
   s.info.end_reason = reason;
   s.info.end_decision = decision_reason;
