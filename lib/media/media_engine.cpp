@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <functional>
 #include <mutex>
-#include <set>
 #include <thread>
 #include <unordered_map>
 
@@ -15,6 +14,7 @@
 #include "callsup/media/media_engine_asio.hpp"
 #include "callsup/media/software_mixer.hpp"
 #include "media/engine/control_queue.hpp"
+#include "media/engine/leg_placement.hpp"
 #include "media/engine/shard.hpp"
 
 namespace callsup {
@@ -24,7 +24,8 @@ namespace asio = detail::asio;
 
 class MediaEngine::Impl {
  public:
-  explicit Impl(MediaEngineConfig config) : config_(validated(std::move(config))) {
+  explicit Impl(MediaEngineConfig config)
+      : config_(validated(std::move(config))), placement_(config_.threads) {
     mixer_ = config_.mixer ? config_.mixer : std::make_shared<SoftwareMixer>();
   }
 
@@ -71,22 +72,18 @@ class MediaEngine::Impl {
     if (legs_.count(leg) != 0)
       throw Error(errc::duplicate_id, "leg " + quoted(leg) + " already has an endpoint");
     const std::size_t index = shard_of(group);
-    auto media =
-        std::make_shared<detail::LegMedia>(group, leg, config, config_.ptime_ms, config_.jitter_max_depth);
-    media->home = media->shard = index;
-    media->wanted_shard.store(index);
-    media->home_shared_fd = shards_[index]->shared_fd();
-    media->anchor = group;
+    detail::LegHome home{index, shards_[index]->shared_fd(), shards_[index]->shared_address()};
     std::unique_ptr<detail::DedicatedSocket> socket;
     if (config.socket == SocketMode::dedicated) {
       socket = std::make_unique<detail::DedicatedSocket>(detail::open_udp_socket(
           shards_[index]->executor(), config.local_ip.empty() ? config_.bind_ip : config.local_ip,
           config.local_port, config_.port_min, config_.port_max, config_.socket_buffer_bytes));
-      media->local = detail::local_address_of(socket->socket());
-    } else {
-      media->local = shards_[index]->shared_address();
+      home.local = detail::local_address_of(socket->socket());
     }
+    auto media = std::make_shared<detail::LegMedia>(group, leg, config, std::move(home), config_.ptime_ms,
+                                                    config_.jitter_max_depth);
     legs_[leg] = media;
+    placement_.add_leg(leg, group);
     shards_[index]->attach(media, std::move(socket));
     return std::make_shared<RtpEndpoint>(media);
   }
@@ -98,8 +95,8 @@ class MediaEngine::Impl {
     auto media = found->second;
     legs_.erase(found);
     media->attached.store(false);
-    if (!stopped_) shards_[media->shard]->detach(media);
-    waiting_.erase(leg);
+    if (!stopped_) shards_[placement_.thread_of_leg(leg)]->detach(media);
+    placement_.remove_leg(leg);
   }
 
   std::shared_ptr<RtpEndpoint> endpoint(const LegId& leg) const {
@@ -119,7 +116,11 @@ class MediaEngine::Impl {
     }
     const bool ended = routes->ended;
     const CallId call = routes->call;
-    place_legs(*routes);
+    for (const detail::LegPlacement::Move& move : placement_.apply(*routes)) {
+      const auto& media = legs_.at(move.leg);
+      media->wanted_shard.store(move.to);
+      shards_[move.from]->hand_over(media);
+    }
     mailbox->put(std::move(routes));
     if (ended) calls_.erase(call);
   }
@@ -213,63 +214,7 @@ class MediaEngine::Impl {
     shards_.push_back(std::move(shard));
   }
 
-  // --- where legs run -------------------------------------------------------------------
-  // A leg runs on the thread of its anchor call (first: its media group). When another call's
-  // routes name it and the anchor's latest routes no longer do (a supervisor whose session moved
-  // on), the leg moves to that call's thread; while both name it, it stays and the other call
-  // waits for it (counted in unattached_routes meanwhile).
-
-  void place_legs(const RouteSet& routes) {
-    if (routes.ended) {
-      named_.erase(routes.call);
-    } else {
-      auto& named = named_[routes.call];
-      named.clear();
-      for (const Route& r : routes.routes) {
-        named.insert(r.from);
-        named.insert(r.to);
-      }
-      for (const LegId& leg : routes.tone_listeners) named.insert(leg);
-      for (const LegId& leg : named) claim(leg, routes.call);
-    }
-    // Legs that waited for a call which may have let them go.
-    std::vector<std::pair<LegId, CallId>> waiting(waiting_.begin(), waiting_.end());
-    for (const auto& [leg, call] : waiting) claim(leg, call);
-  }
-
-  bool names(const CallId& call, const LegId& leg) const {
-    auto found = named_.find(call);
-    return found != named_.end() && found->second.count(leg) != 0;
-  }
-
-  void claim(const LegId& leg, const CallId& call) {
-    auto found = legs_.find(leg);
-    if (found == legs_.end() || !names(call, leg)) {
-      waiting_.erase(leg);
-      return;
-    }
-    detail::LegMedia& media = *found->second;
-    if (media.anchor == call) {
-      waiting_.erase(leg);
-      return;
-    }
-    if (names(media.anchor, leg)) {
-      waiting_[leg] = call;
-      return;
-    }
-    waiting_.erase(leg);
-    media.anchor = call;
-    const std::size_t to = shard_of(call);
-    if (to == media.shard) return;
-    const std::size_t from = media.shard;
-    media.shard = to;
-    media.wanted_shard.store(to);
-    shards_[from]->hand_over(found->second);
-  }
-
-  std::size_t shard_of(const CallId& group) const noexcept {
-    return std::hash<std::string>{}(group) % shards_.size();
-  }
+  std::size_t shard_of(const CallId& group) const noexcept { return placement_.thread_of(group); }
 
   // Media thread: hand the digit over; the handlers run on the control thread.
   void post_digit(const LegId& leg, char digit) {
@@ -281,9 +226,8 @@ class MediaEngine::Impl {
   mutable std::mutex mutex_;
   std::unordered_map<LegId, std::shared_ptr<detail::LegMedia>> legs_;
   std::unordered_map<CallId, std::shared_ptr<detail::RouteMailbox>> calls_;
-  std::unordered_map<CallId, std::set<LegId>> named_;  ///< legs named by each live call's routes
-  std::unordered_map<LegId, CallId> waiting_;          ///< leg -> a call that wants it on its thread
-  detail::ObserverList<OnDtmfParam> dtmf_handlers_;    // exceptions caught and counted
+  detail::LegPlacement placement_;                   ///< which thread each leg runs on
+  detail::ObserverList<OnDtmfParam> dtmf_handlers_;  // exceptions caught and counted
   bool stopped_ = false;
   detail::ControlQueue control_;  // outlives the shards, which post to it
   std::vector<std::unique_ptr<asio::io_context>> contexts_;

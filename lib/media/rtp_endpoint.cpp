@@ -11,7 +11,7 @@ namespace callsup {
 
 const LegId& RtpEndpoint::leg() const noexcept { return media_->leg; }
 const CallId& RtpEndpoint::media_group() const noexcept { return media_->media_group; }
-SocketAddress RtpEndpoint::local_address() const { return media_->local; }
+SocketAddress RtpEndpoint::local_address() const { return media_->home.local; }
 std::optional<SocketAddress> RtpEndpoint::remote() const { return media_->remote_text(); }
 std::uint32_t RtpEndpoint::ssrc() const noexcept { return media_->ssrc; }
 const EndpointConfig& RtpEndpoint::config() const noexcept { return media_->config; }

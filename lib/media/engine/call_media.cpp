@@ -29,6 +29,7 @@ bool CallMedia::tick(TickContext& context) noexcept {
     } catch (...) {
       plan_ = {};  // out of memory while compiling: carry no audio rather than stale pointers
       slot_legs_.clear();
+      ports_.clear();
     }
     dirty_ = false;
     context.placement_stale = true;
@@ -40,8 +41,11 @@ bool CallMedia::tick(TickContext& context) noexcept {
 }
 
 void CallMedia::compile(TickContext& context) {
+  std::vector<LegMedia*> old_legs = std::move(slot_legs_);
+  std::vector<MixPort> old_ports = std::move(ports_);
   named_legs_.clear();
   slot_legs_.clear();
+  ports_.clear();
   if (!routes_) return;
   std::set<LegId> named;
   for (const Route& r : routes_->routes) {
@@ -56,25 +60,15 @@ void CallMedia::compile(TickContext& context) {
     if (found == context.legs.end()) continue;
     slots.push_back(id);
     slot_legs_.push_back(found->second);
+    auto kept = std::find(old_legs.begin(), old_legs.end(), found->second);
+    ports_.push_back(kept == old_legs.end() ? MixPort{} : std::move(old_ports[kept - old_legs.begin()]));
   }
   plan_ = compile_mix_plan(routes_, slots);
   context.unattached_routes.add(plan_.unattached_routes);
   mix_rate_ = 8000;
   for (LegMedia* leg : slot_legs_) mix_rate_ = std::max(mix_rate_, leg->codec().clock_rate());
   mix_samples_ = static_cast<std::size_t>(mix_rate_) * static_cast<std::size_t>(context.ptime_ms) / 1000;
-  for (LegMedia* leg : slot_legs_) {
-    const int rate = leg->codec().clock_rate();
-    if (rate == mix_rate_) {
-      leg->to_mix.reset();
-      leg->from_mix.reset();
-    } else {
-      if (!leg->to_mix || leg->to_mix->output_rate() != mix_rate_)
-        leg->to_mix = std::make_unique<Resampler>(rate, mix_rate_);
-      if (!leg->from_mix || leg->from_mix->input_rate() != mix_rate_)
-        leg->from_mix = std::make_unique<Resampler>(mix_rate_, rate, leg->codec().channels());
-    }
-    leg->mix_in.assign(mix_samples_, 0);
-  }
+  for (std::size_t i = 0; i < slot_legs_.size(); ++i) prepare_port(*slot_legs_[i], ports_[i]);
   const std::size_t n = slot_legs_.size();
   output_storage_.assign(n * 2 * mix_samples_, 0);
   scratch_.assign(2 * mix_samples_ * 2 + 64, 0);
@@ -93,7 +87,21 @@ void CallMedia::compile(TickContext& context) {
   }
 }
 
-const std::int16_t* CallMedia::input_at_mix_rate(LegMedia& leg) noexcept {
+void CallMedia::prepare_port(LegMedia& leg, MixPort& port) {
+  const int rate = leg.codec().clock_rate();
+  if (rate == mix_rate_) {
+    port.to_mix.reset();
+    port.from_mix.reset();
+  } else {
+    if (!port.to_mix || port.to_mix->output_rate() != mix_rate_)
+      port.to_mix = std::make_unique<Resampler>(rate, mix_rate_);
+    if (!port.from_mix || port.from_mix->input_rate() != mix_rate_)
+      port.from_mix = std::make_unique<Resampler>(mix_rate_, rate, leg.codec().channels());
+  }
+  port.mix_in.assign(mix_samples_, 0);
+}
+
+const std::int16_t* CallMedia::input_at_mix_rate(LegMedia& leg, MixPort& port) noexcept {
   std::span<std::int16_t> pcm = leg.pcm();
   const int channels = leg.codec().channels();
   if (channels == 2) {  // the mixer takes mono sources
@@ -101,11 +109,11 @@ const std::int16_t* CallMedia::input_at_mix_rate(LegMedia& leg) noexcept {
       pcm[i] = static_cast<std::int16_t>((pcm[2 * i] + pcm[2 * i + 1]) / 2);
     pcm = pcm.first(pcm.size() / 2);
   }
-  if (!leg.to_mix) return pcm.data();
-  const std::size_t n = leg.to_mix->process(pcm, leg.mix_in);
-  std::fill(leg.mix_in.begin() + static_cast<std::ptrdiff_t>(std::min(n, leg.mix_in.size())),
-            leg.mix_in.end(), std::int16_t{0});
-  return leg.mix_in.data();
+  if (!port.to_mix) return pcm.data();
+  const std::size_t n = port.to_mix->process(pcm, port.mix_in);
+  std::fill(port.mix_in.begin() + static_cast<std::ptrdiff_t>(std::min(n, port.mix_in.size())),
+            port.mix_in.end(), std::int16_t{0});
+  return port.mix_in.data();
 }
 
 void CallMedia::mix_and_send(TickContext& context) noexcept {
@@ -118,8 +126,9 @@ void CallMedia::mix_and_send(TickContext& context) noexcept {
   bool any_mix = false;
   for (const MixListener& listener : plan_.listeners) {
     LegMedia& out = *slot_legs_[listener.slot];
-    start_posted_beep(out);
-    const bool toned = (tone_now && plan_.hears_tone[listener.slot] != 0) || out.beep.has_value();
+    start_posted_beep(out, ports_[listener.slot]);
+    const bool toned =
+        (tone_now && plan_.hears_tone[listener.slot] != 0) || ports_[listener.slot].beep.has_value();
     if (listener.unity_single && !toned) {
       LegMedia& source = *slot_legs_[listener.sources.front().slot];
       if (source.same_format(out)) {
@@ -140,7 +149,7 @@ void CallMedia::mix_and_send(TickContext& context) noexcept {
     if (needed_[i] == 0) continue;
     LegMedia& leg = *slot_legs_[i];
     if (!leg.decode_frame()) continue;
-    inputs_[i] = input_at_mix_rate(leg);
+    inputs_[i] = input_at_mix_rate(leg, ports_[i]);
     if (leg.frame().kind == Kind::audio)
       context.played_arrivals.push_back(leg.arrival_ns(leg.frame().sequence));
   }
@@ -153,39 +162,42 @@ void CallMedia::mix_and_send(TickContext& context) noexcept {
   context.mixer.mix(plan_, frames);
   for (const MixListener& listener : plan_.listeners) {
     if (skip_[listener.slot] != 0) continue;
-    LegMedia& out = *slot_legs_[listener.slot];
+    MixPort& port = ports_[listener.slot];
     std::int16_t* mixed = outputs_[listener.slot];
     if (produced_[listener.slot] == 0) {
-      if (!out.beep) continue;
+      if (!port.beep) continue;
       std::fill(mixed, mixed + mix_samples_, std::int16_t{0});  // its sources are silent: the beep alone
       produced_[listener.slot] = 1;
     }
     const int channels = produced_[listener.slot] == 2 ? 2 : 1;
     const std::span<std::int16_t> frame(mixed, mix_samples_ * static_cast<std::size_t>(channels));
     if (tone_now && plan_.hears_tone[listener.slot] != 0) tone_->add_to(frame, channels);
-    if (out.beep) play_beep(out, frame, channels);
-    send_mixed(context, out, mixed, channels);
+    if (port.beep) play_beep(port, frame, channels);
+    send_mixed(context, listener.slot, mixed, channels);
   }
 }
 
-void CallMedia::start_posted_beep(LegMedia& leg) noexcept {
+void CallMedia::start_posted_beep(LegMedia& leg, MixPort& port) noexcept {
   const auto posted = leg.take_posted_beep();
   if (!posted) return;
-  leg.beep.emplace(*posted, mix_rate_);  // validated by RtpEndpoint::play_beep
-  leg.beep_samples_left =
+  port.beep.emplace(*posted, mix_rate_);  // validated by RtpEndpoint::play_beep
+  port.beep_samples_left =
       static_cast<std::uint64_t>(mix_rate_) * static_cast<std::uint64_t>(posted->beep_ms) / 1000;
 }
 
-void CallMedia::play_beep(LegMedia& leg, std::span<std::int16_t> frame, int channels) noexcept {
-  const std::uint64_t samples = std::min<std::uint64_t>(mix_samples_, leg.beep_samples_left);
-  leg.beep->add_to(frame.first(static_cast<std::size_t>(samples) * static_cast<std::size_t>(channels)),
-                   channels);
-  leg.beep->advance(static_cast<std::size_t>(samples));
-  leg.beep_samples_left -= samples;
-  if (leg.beep_samples_left == 0) leg.beep.reset();
+void CallMedia::play_beep(MixPort& port, std::span<std::int16_t> frame, int channels) noexcept {
+  const std::uint64_t samples = std::min<std::uint64_t>(mix_samples_, port.beep_samples_left);
+  port.beep->add_to(frame.first(static_cast<std::size_t>(samples) * static_cast<std::size_t>(channels)),
+                    channels);
+  port.beep->advance(static_cast<std::size_t>(samples));
+  port.beep_samples_left -= samples;
+  if (port.beep_samples_left == 0) port.beep.reset();
 }
 
-void CallMedia::send_mixed(TickContext& context, LegMedia& leg, std::int16_t* mixed, int channels) noexcept {
+void CallMedia::send_mixed(TickContext& context, std::size_t slot, std::int16_t* mixed,
+                           int channels) noexcept {
+  LegMedia& leg = *slot_legs_[slot];
+  MixPort& port = ports_[slot];
   const int leg_channels = leg.codec().channels();
   std::span<const std::int16_t> pcm(mixed, mix_samples_ * static_cast<std::size_t>(channels));
   if (channels != leg_channels) {
@@ -200,9 +212,9 @@ void CallMedia::send_mixed(TickContext& context, LegMedia& leg, std::int16_t* mi
     }
     pcm = {shaped, mix_samples_ * static_cast<std::size_t>(leg_channels)};
   }
-  if (leg.from_mix) {
+  if (port.from_mix) {
     std::span<std::int16_t> resampled = leg.pcm();
-    const std::size_t n = leg.from_mix->process(pcm, resampled);
+    const std::size_t n = port.from_mix->process(pcm, resampled);
     std::fill(resampled.begin() + static_cast<std::ptrdiff_t>(std::min(n, resampled.size())), resampled.end(),
               std::int16_t{0});
     pcm = resampled;
@@ -212,10 +224,8 @@ void CallMedia::send_mixed(TickContext& context, LegMedia& leg, std::int16_t* mi
 
 void CallMedia::send(TickContext& context, LegMedia& leg, std::size_t length) noexcept {
   if (length == 0 || !leg.has_remote()) return;
-  context.batch.add(leg.out_fd, leg.audio_out().first(length), leg.remote_address());
-  leg.sent_audio = true;
-  leg.counters.packets_out.add();
-  leg.counters.bytes_out.add(length);
+  context.batch.add(leg.out_fd(), leg.audio_out().first(length), leg.remote_address());
+  leg.count_sent(length, true);
 }
 
 }  // namespace callsup::detail

@@ -11,6 +11,7 @@
 #include "callsup/media/mix_plan.hpp"
 #include "callsup/media/mixer_backend.hpp"
 #include "callsup/media/monitoring_tone.hpp"
+#include "callsup/media/resampler.hpp"
 #include "media/engine/leg_media.hpp"
 #include "media/engine/route_mailbox.hpp"
 #include "media/engine/udp_io.hpp"
@@ -52,13 +53,23 @@ class CallMedia {
  private:
   void compile(TickContext& context);
   void mix_and_send(TickContext& context) noexcept;
-  const std::int16_t* input_at_mix_rate(LegMedia& leg) noexcept;
-  void send_mixed(TickContext& context, LegMedia& leg, std::int16_t* mixed, int channels) noexcept;
+  /// A leg as this call's mixer sees it: rate conversion to and from the mix, and the beep it
+  /// hears (RtpEndpoint::play_beep). Kept across recompiles while the leg stays in the call.
+  struct MixPort {
+    std::unique_ptr<Resampler> to_mix, from_mix;  ///< when the call mixes at another rate
+    std::vector<std::int16_t> mix_in;             ///< this tick's input at the mix rate
+    std::optional<MonitoringTone> beep;           ///< the beep sounding now
+    std::uint64_t beep_samples_left = 0;          ///< how much of it is left
+  };
+
+  void prepare_port(LegMedia& leg, MixPort& port);
+  const std::int16_t* input_at_mix_rate(LegMedia& leg, MixPort& port) noexcept;
+  void send_mixed(TickContext& context, std::size_t slot, std::int16_t* mixed, int channels) noexcept;
   void send(TickContext& context, LegMedia& leg, std::size_t length) noexcept;
   /// RtpEndpoint::play_beep: a leg's posted beep starts at this tick, at the call's mix rate.
-  void start_posted_beep(LegMedia& leg) noexcept;
+  void start_posted_beep(LegMedia& leg, MixPort& port) noexcept;
   /// Adds this tick's part of the leg's beep to what it hears; the beep ends when it is played.
-  void play_beep(LegMedia& leg, std::span<std::int16_t> frame, int channels) noexcept;
+  void play_beep(MixPort& port, std::span<std::int16_t> frame, int channels) noexcept;
 
   std::shared_ptr<RouteMailbox> mailbox_;
   std::shared_ptr<const RouteSet> routes_;
@@ -67,6 +78,7 @@ class CallMedia {
   MixPlan plan_;
   std::vector<LegId> named_legs_;
   std::vector<LegMedia*> slot_legs_;
+  std::vector<MixPort> ports_;  ///< one per slot
   int mix_rate_ = 8000;
   std::size_t mix_samples_ = 160;
   std::optional<MonitoringTone> tone_;

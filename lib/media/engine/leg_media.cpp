@@ -47,11 +47,13 @@ std::unique_ptr<Codec> checked_codec(const EndpointConfig& config) {
 
 }  // namespace
 
-LegMedia::LegMedia(CallId group, LegId id, EndpointConfig endpoint, int ptime_ms, std::size_t jitter_depth)
+LegMedia::LegMedia(CallId group, LegId id, EndpointConfig endpoint, LegHome leg_home, int ptime_ms,
+                   std::size_t jitter_depth)
     : media_group(std::move(group)),
       leg(std::move(id)),
       config(std::move(endpoint)),
       ssrc(config.local_ssrc != 0 ? config.local_ssrc : random_u32() | 1u),
+      home(std::move(leg_home)),
       codec_(checked_codec(config)),
       format_(std::string(codec_->name()) + "/" + std::to_string(codec_->clock_rate()) + "/" +
               std::to_string(codec_->channels())),
@@ -62,6 +64,7 @@ LegMedia::LegMedia(CallId group, LegId id, EndpointConfig endpoint, int ptime_ms
       dtmf_out_(codec_->clock_rate(), ptime_ms),
       out_sequence_(static_cast<std::uint16_t>(random_u32())),
       out_timestamp_(random_u32()) {
+  wanted_shard.store(home.thread);  // it starts at home
   if (config.srtp_receive) srtp_in_.emplace(SrtpContext::Direction::inbound, *config.srtp_receive);
   if (config.srtp_send) srtp_out_.emplace(SrtpContext::Direction::outbound, *config.srtp_send);
   if (config.remote) {
@@ -172,31 +175,26 @@ bool LegMedia::decode_frame() noexcept {
 }
 
 std::size_t LegMedia::build_audio(std::span<const std::uint8_t> payload) noexcept {
-  const std::size_t length = rtp_fixed_header_size + payload.size();
-  if (length + srtp_max_trailer > audio_out_.size()) return 0;
-  write_rtp_fixed_header(
-      first_audio_, codec_->payload_type(), out_sequence_++, out_timestamp_, ssrc,
-      std::span<std::uint8_t, rtp_fixed_header_size>(audio_out_.data(), rtp_fixed_header_size));
-  first_audio_ = false;
+  if (rtp_fixed_header_size + payload.size() + srtp_max_trailer > audio_out_.size()) return 0;
   std::copy(payload.begin(), payload.end(), audio_out_.begin() + rtp_fixed_header_size);
-  std::size_t out = length;
-  if (srtp_out_ && srtp_out_->protect(audio_out_, out) != SrtpStatus::ok) {
-    counters.send_errors.add();
-    return 0;
-  }
-  return out;
+  return seal(audio_out_, std::exchange(first_audio_, false), codec_->payload_type(), out_timestamp_,
+              payload.size());
 }
 
 std::size_t LegMedia::encode_and_build(std::span<const std::int16_t> pcm) noexcept {
   std::span<std::uint8_t> payload(audio_out_.data() + rtp_fixed_header_size,
                                   audio_out_.size() - rtp_fixed_header_size - srtp_max_trailer);
   const std::size_t bytes = codec_->encode(pcm, payload);
+  return seal(audio_out_, std::exchange(first_audio_, false), codec_->payload_type(), out_timestamp_, bytes);
+}
+
+std::size_t LegMedia::seal(std::span<std::uint8_t> buffer, bool marker, std::uint8_t payload_type,
+                           std::uint32_t timestamp, std::size_t payload_bytes) noexcept {
   write_rtp_fixed_header(
-      first_audio_, codec_->payload_type(), out_sequence_++, out_timestamp_, ssrc,
-      std::span<std::uint8_t, rtp_fixed_header_size>(audio_out_.data(), rtp_fixed_header_size));
-  first_audio_ = false;
-  std::size_t out = rtp_fixed_header_size + bytes;
-  if (srtp_out_ && srtp_out_->protect(audio_out_, out) != SrtpStatus::ok) {
+      marker, payload_type, out_sequence_++, timestamp, ssrc,
+      std::span<std::uint8_t, rtp_fixed_header_size>(buffer.data(), rtp_fixed_header_size));
+  std::size_t out = rtp_fixed_header_size + payload_bytes;
+  if (srtp_out_ && srtp_out_->protect(buffer, out) != SrtpStatus::ok) {
     counters.send_errors.add();
     return 0;
   }
@@ -211,18 +209,10 @@ std::size_t LegMedia::build_dtmf() noexcept {
     dtmf_timestamp_ = out_timestamp_;
     counters.dtmf_out.add();
   }
-  write_rtp_fixed_header(
-      packet->marker, static_cast<std::uint8_t>(config.telephone_event_payload_type), out_sequence_++,
-      dtmf_timestamp_, ssrc,
-      std::span<std::uint8_t, rtp_fixed_header_size>(dtmf_out_buffer_.data(), rtp_fixed_header_size));
   write_telephone_event(packet->event,
                         std::span<std::uint8_t, 4>(dtmf_out_buffer_.data() + rtp_fixed_header_size, 4));
-  std::size_t out = rtp_fixed_header_size + 4;
-  if (srtp_out_ && srtp_out_->protect(dtmf_out_buffer_, out) != SrtpStatus::ok) {
-    counters.send_errors.add();
-    return 0;
-  }
-  return out;
+  return seal(dtmf_out_buffer_, packet->marker,
+              static_cast<std::uint8_t>(config.telephone_event_payload_type), dtmf_timestamp_, 4);
 }
 
 void LegMedia::count_sequence(std::uint32_t peer_ssrc, std::uint16_t sequence) noexcept {

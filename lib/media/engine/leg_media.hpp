@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "callsup/media/codec.hpp"
@@ -39,11 +40,22 @@ struct ReceiveOutcome {
   std::optional<char> digit;  ///< an RFC 4733 digit started
 };
 
-/// One leg's media state. Identity and config are immutable; the `media thread` part is touched
-/// only by the engine thread that owns the leg; counters and `remote_text` are read by anyone.
+/// Where a leg lives for its whole life: the thread whose shared socket its peer sends to (which
+/// forwards its packets when the leg runs elsewhere), and its local address.
+struct LegHome {
+  std::size_t thread = 0;
+  int shared_fd = -1;   ///< that thread's shared socket
+  SocketAddress local;  ///< the shared socket's address, or the leg's dedicated socket's
+};
+
+/// One leg's media state. Identity, config and home are immutable; the `media thread` part is
+/// touched only by the engine thread that runs the leg, through the methods below (the thread's
+/// schedule, the socket it sends from, what it sent); counters, flags and `remote_text` are read
+/// by anyone.
 class LegMedia {
  public:
-  LegMedia(CallId media_group, LegId leg, EndpointConfig config, int ptime_ms, std::size_t jitter_depth);
+  LegMedia(CallId media_group, LegId leg, EndpointConfig config, LegHome home, int ptime_ms,
+           std::size_t jitter_depth);
   LegMedia(const LegMedia&) = delete;
   LegMedia& operator=(const LegMedia&) = delete;
   ~LegMedia();
@@ -53,15 +65,7 @@ class LegMedia {
   const LegId leg;
   const EndpointConfig config;
   const std::uint32_t ssrc;
-  /// The thread whose shared socket the peer sends to (and which forwards its packets when the
-  /// leg runs elsewhere); written once, before the leg is handed to its thread.
-  std::size_t home = 0;
-  int home_shared_fd = -1;  ///< that thread's shared socket; written once, like `home`
-  SocketAddress local;      ///< written once, before the leg is handed to its thread
-
-  // --- control side (under the engine's lock) ---
-  std::size_t shard = 0;  ///< the thread the leg was last sent to (moves with the call it serves)
-  CallId anchor;          ///< the call whose thread the leg was placed on (first: media_group)
+  const LegHome home;
 
   // --- media thread ---
   /// Checks source, SRTP, RTP and payload type of one datagram (`data` may be modified in place:
@@ -80,7 +84,8 @@ class LegMedia {
   /// Writes an RTP packet carrying `payload` (already encoded) into `audio_out`, protects it;
   /// returns its length, 0 if it could not be made.
   std::size_t build_audio(std::span<const std::uint8_t> payload) noexcept;
-  /// Encodes `pcm` (this leg's rate, its channel count) and builds the packet.
+  /// Encodes `pcm` (this leg's rate, its channel count) into `audio_out` and builds the packet
+  /// around it, as build_audio does.
   std::size_t encode_and_build(std::span<const std::int16_t> pcm) noexcept;
   /// This tick's RFC 4733 packet, if a digit is being sent; returns its length or 0.
   std::size_t build_dtmf() noexcept;
@@ -106,14 +111,43 @@ class LegMedia {
   bool same_format(const LegMedia& other) const noexcept { return format_ == other.format_; }
   void sync_jitter_stats() noexcept;
 
-  ArrivalPhase arrival;                         ///< when in the period its packets arrive
-  std::size_t sub_tick = 0;                     ///< the sub-tick of the period at which the leg is served
-  std::uint64_t placed = 0;                     ///< the thread's placement round that last set sub_tick
-  DedicatedSocket* socket = nullptr;            ///< null on the shared socket
-  int out_fd = -1;                              ///< where its packets are sent from
-  std::unique_ptr<Resampler> to_mix, from_mix;  ///< when the call mixes at another rate
-  std::vector<std::int16_t> mix_in;             ///< this tick's input at the call's mix rate
-  bool sent_audio = false;                      ///< an audio packet went out on this tick
+  // The thread's schedule: when in the period its packets arrive, and the sub-tick it is served at.
+  void note_arrival(std::int64_t phase_ns, std::int64_t period_ns, std::int64_t now_ns) noexcept {
+    arrival_.note(phase_ns, period_ns, now_ns);
+  }
+  /// The late edge of the arrival phase, unless no packet came since `recent_ns`.
+  std::optional<std::int64_t> arrival_edge(std::int64_t recent_ns) const noexcept {
+    return arrival_.edge(recent_ns);
+  }
+  std::size_t sub_tick() const noexcept { return sub_tick_; }
+  /// Serves the leg at `sub_tick` from placement round `round` on; false (and nothing changes)
+  /// when this round placed it already (a leg two calls name: the first call's sub-tick).
+  bool place(std::uint64_t round, std::size_t sub_tick) noexcept {
+    if (placed_ == round) return false;
+    placed_ = round;
+    sub_tick_ = sub_tick;
+    return true;
+  }
+  bool placed_in(std::uint64_t round) const noexcept { return placed_ == round; }
+  /// A thread that just took the leg serves it at sub-tick 0 until it places it.
+  void serve_at_start() noexcept { sub_tick_ = 0; }
+
+  /// The socket the leg sends from on its current thread: its dedicated socket (kept by that
+  /// thread), or null for its home thread's shared socket.
+  void use_socket(DedicatedSocket* socket, int fd) noexcept {
+    socket_ = socket;
+    out_fd_ = fd;
+  }
+  DedicatedSocket* dedicated_socket() const noexcept { return socket_; }
+  int out_fd() const noexcept { return out_fd_; }
+  /// A packet of `bytes` went out for this leg; audio marks the tick as not silent.
+  void count_sent(std::size_t bytes, bool audio) noexcept {
+    counters.packets_out.add();
+    counters.bytes_out.add(bytes);
+    if (audio) sent_audio_ = true;
+  }
+  /// Whether audio went out since the last call (once per tick).
+  bool take_sent_audio() noexcept { return std::exchange(sent_audio_, false); }
   /// The codec's encoding of a silent frame (made once).
   std::span<const std::uint8_t> silence() const noexcept { return silence_; }
 
@@ -140,12 +174,18 @@ class LegMedia {
   void post_rekey(SrtpContext inbound, SrtpContext outbound);
   void take_posted_rekey() noexcept;
 
-  // --- the media thread: the beep sounding now, and how much of it is left ---
-  std::optional<MonitoringTone> beep;
-  std::uint64_t beep_samples_left = 0;
-
  private:
   void pop_frame_now() noexcept;
+  /// Writes the RTP header in front of `payload_bytes` already in `buffer`, protects the packet;
+  /// its length, or 0 (counted) when SRTP fails.
+  std::size_t seal(std::span<std::uint8_t> buffer, bool marker, std::uint8_t payload_type,
+                   std::uint32_t timestamp, std::size_t payload_bytes) noexcept;
+  ArrivalPhase arrival_;
+  std::size_t sub_tick_ = 0;           ///< the sub-tick of the period at which the leg is served
+  std::uint64_t placed_ = 0;           ///< the thread's placement round that last set sub_tick_
+  DedicatedSocket* socket_ = nullptr;  ///< null on the shared socket
+  int out_fd_ = -1;                    ///< where its packets are sent from
+  bool sent_audio_ = false;            ///< an audio packet went out on this tick
   std::uint64_t popped_period_ = ~std::uint64_t{0};
   std::unique_ptr<Codec> codec_;
   std::string format_;  ///< "name/rate/channels": legs with equal formats can forward frames

@@ -97,7 +97,7 @@ class Shard {
   void run_and_wait(Task task);
   void forward(const HomeEntry& entry, std::span<const std::uint8_t> data, const sockaddr_storage& from,
                std::int64_t now_ns) noexcept;
-  Shard& home_of(const LegMedia& leg) const noexcept { return *(*siblings_)[leg.home]; }
+  Shard& home_of(const LegMedia& leg) const noexcept { return *(*siblings_)[leg.home.thread]; }
   void schedule_tick();
   void on_tick() noexcept;
   void run_sub_tick(std::size_t sub_tick) noexcept;

@@ -17,7 +17,7 @@ namespace callsup::detail {
 void Shard::index_leg(LegSlot& slot) {
   LegMedia* leg = slot.media.get();
   by_id_[leg->leg] = leg;
-  if (slot.socket || leg->home != index_) return;  // a dedicated socket, or indexed at its home
+  if (slot.socket || leg->home.thread != index_) return;  // a dedicated socket, or indexed at its home
   auto [entry, fresh] = home_legs_.try_emplace(leg);
   mark_away(entry->second, nullptr);
   if (!fresh) return;  // back home: indexed since it first came
@@ -89,7 +89,7 @@ LegMedia* Shard::demultiplex(const sockaddr_storage& from, std::span<const std::
 // kept by the leg's home thread.
 void Shard::follow_peer(LegMedia& leg, const ReceiveOutcome& outcome) {
   const PeerKey peer = PeerKey::of(leg.remote_address().storage);
-  if (leg.home == index_) {
+  if (leg.home.thread == index_) {
     relatch(&leg, peer, leg.peer_ssrc(), outcome.relatched);
     return;
   }

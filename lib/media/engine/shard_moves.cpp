@@ -15,7 +15,7 @@ void Shard::attach(std::shared_ptr<LegMedia> leg, std::unique_ptr<DedicatedSocke
   auto owned = std::make_shared<std::unique_ptr<DedicatedSocket>>(std::move(socket));
   asio::post(executor_, [this, leg = std::move(leg), owned] {
     if (!leg->attached.load()) {  // removed while it was on its way here
-      if (leg->home == index_) {
+      if (leg->home.thread == index_) {
         unindex_leg(leg.get());
       } else {
         Shard& home = home_of(*leg);
@@ -27,11 +27,10 @@ void Shard::attach(std::shared_ptr<LegMedia> leg, std::unique_ptr<DedicatedSocke
     LegSlot& slot = slots_[key];
     slot.media = leg;
     slot.socket = std::move(*owned);
-    leg->socket = slot.socket.get();
-    leg->out_fd = slot.socket ? slot.socket->fd() : leg->home_shared_fd;
+    leg->use_socket(slot.socket.get(), slot.socket ? slot.socket->fd() : leg->home.shared_fd);
     index_leg(slot);
     order_.push_back(key);
-    leg->sub_tick = 0;  // until the next placement
+    leg->serve_at_start();  // until the next placement
     legs_at_[0].push_back(key);
     placement_stale_ = true;
     send_.reserve(order_.size() * 2 + 16);
@@ -48,7 +47,7 @@ void Shard::detach(std::shared_ptr<LegMedia> leg) {
     auto found = slots_.find(leg.get());
     if (found == slots_.end()) return;  // still on its way here: attach() drops it
     by_id_.erase(leg->leg);
-    if (leg->home == index_) {
+    if (leg->home.thread == index_) {
       unindex_leg(leg.get());
     } else if (!found->second.socket) {
       Shard& home = home_of(*leg);
@@ -59,7 +58,7 @@ void Shard::detach(std::shared_ptr<LegMedia> leg) {
       found->second.socket->socket().close(ignored);
     }
     forget_leg(leg.get());
-    leg->socket = nullptr;
+    leg->use_socket(nullptr, leg->home.shared_fd);
     mark_calls_of(leg->leg);
     slots_.erase(found);
     leg_count_.set(order_.size());
@@ -91,7 +90,7 @@ void Shard::move_away(LegSlot& slot) {
         ::close(fd);  // out of descriptors or memory: the leg moves without its socket
       }
     }
-  } else if (leg->home == index_) {
+  } else if (leg->home.thread == index_) {
     set_away(leg, &to);
   } else {
     Shard& home = home_of(*leg);
@@ -99,7 +98,7 @@ void Shard::move_away(LegSlot& slot) {
   }
   by_id_.erase(leg->leg);
   forget_leg(leg.get());
-  leg->socket = nullptr;
+  leg->use_socket(nullptr, leg->home.shared_fd);
   mark_calls_of(leg->leg);
   slots_.erase(leg.get());  // `slot` is gone from here on
   leg_count_.set(order_.size());
@@ -119,7 +118,7 @@ void Shard::mark_away(HomeEntry& entry, Shard* where) noexcept {
 
 void Shard::forget_leg(LegMedia* leg) {
   order_.erase(std::remove(order_.begin(), order_.end(), leg), order_.end());
-  auto& at = legs_at_[leg->sub_tick];
+  auto& at = legs_at_[leg->sub_tick()];
   at.erase(std::remove(at.begin(), at.end(), leg), at.end());
 }
 

@@ -72,9 +72,9 @@ void Shard::deliver(LegMedia& leg, std::span<std::uint8_t> data, std::size_t len
   const ReceiveOutcome outcome = leg.receive(data, length, from, now_ns);
   if (outcome.accepted) {
     const std::int64_t period = period_.count();
-    leg.arrival.note(((now_ns - origin_ns_) % period + period) % period, period, now_ns);
+    leg.note_arrival(((now_ns - origin_ns_) % period + period) % period, period, now_ns);
   }
-  if (outcome.accepted && leg.socket == nullptr && (outcome.relatched || outcome.new_ssrc))
+  if (outcome.accepted && leg.dedicated_socket() == nullptr && (outcome.relatched || outcome.new_ssrc))
     follow_peer(leg, outcome);
   if (outcome.digit && digits_) {
     try {

@@ -69,19 +69,16 @@ void Shard::run_sub_tick(std::size_t sub_tick) noexcept {
     leg->pop_frame(period_index_);  // a leg no call mixes still plays out (and counts) its frames
     leg->take_posted_dtmf();
     leg->take_posted_rekey();
-    const int fd = leg->out_fd;
-    if (!leg->sent_audio && config_.silence_to_idle_legs && leg->has_remote()) {
+    const int fd = leg->out_fd();
+    if (!leg->take_sent_audio() && config_.silence_to_idle_legs && leg->has_remote()) {
       if (const std::size_t length = leg->build_audio(leg->silence()); length != 0) {
         send_.add(fd, leg->audio_out().first(length), leg->remote_address());
-        leg->counters.packets_out.add();
-        leg->counters.bytes_out.add(length);
+        leg->count_sent(length, false);
       }
     }
-    leg->sent_audio = false;
     if (const std::size_t length = leg->build_dtmf(); length != 0 && leg->has_remote()) {
       send_.add(fd, leg->dtmf_out().first(length), leg->remote_address());
-      leg->counters.packets_out.add();
-      leg->counters.bytes_out.add(length);
+      leg->count_sent(length, false);
     }
     leg->advance_clock();
     leg->sync_jitter_stats();
@@ -110,24 +107,20 @@ void Shard::place() noexcept {
     if (!call->dirty()) {
       phases_.clear();
       for (LegMedia* leg : call->legs())
-        if (auto edge = leg->arrival.edge(recent)) phases_.push_back(*edge);
+        if (auto edge = leg->arrival_edge(recent)) phases_.push_back(*edge);
       if (auto all_in = all_arrived_phase(phases_, period))
         call->sub_tick = sub_tick_after(*all_in, arrival_margin_ns, sub, sub_ticks_);
-      for (LegMedia* leg : call->legs()) {
-        if (leg->placed == placement_round_) continue;  // a leg two calls name: the first one's
-        leg->placed = placement_round_;
-        leg->sub_tick = call->sub_tick;
-      }
+      for (LegMedia* leg : call->legs()) leg->place(placement_round_, call->sub_tick);
     }
     calls_at_[call->sub_tick].push_back(call.get());
   }
   for (LegMedia* leg : order_) {
-    if (leg->placed != placement_round_) {
-      leg->placed = placement_round_;
-      if (auto edge = leg->arrival.edge(recent))
-        leg->sub_tick = sub_tick_after(*edge, arrival_margin_ns, sub, sub_ticks_);
+    if (!leg->placed_in(placement_round_)) {
+      const auto edge = leg->arrival_edge(recent);
+      leg->place(placement_round_,
+                 edge ? sub_tick_after(*edge, arrival_margin_ns, sub, sub_ticks_) : leg->sub_tick());
     }
-    legs_at_[leg->sub_tick].push_back(leg);
+    legs_at_[leg->sub_tick()].push_back(leg);
   }
 }
 
