@@ -216,7 +216,9 @@ void bind_sinks(py::module_& m) {
       m, "JsonLinesOptions",
       "Durability of JsonLinesAuditSink: `fsync_each_record` survives a power\n"
       "loss, at the cost of one disk flush per record.");
-  def_struct(options, field("fsync_each_record", &JsonLinesOptions::fsync_each_record));
+  def_struct(options, field("fsync_each_record", &JsonLinesOptions::fsync_each_record,
+                            "fsync() after every record: survives a power loss or kernel crash, at the cost "
+                            "of one disk flush per record."));
 
   py::classh<JsonLinesAuditSink, AuditSink>(
       m, "JsonLinesAuditSink", py::is_final(),

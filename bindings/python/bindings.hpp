@@ -151,16 +151,21 @@ py::object to_python(const M& value) {
     return py::cast(value, py::return_value_policy::copy);
 }
 
-/// One data member of T exposed to Python under `name`.
+/// One data member of T exposed to Python under `name`, with `doc` as its docstring.
 template <class T, class M>
 struct Field {
   const char* name;
   M T::*member;
+  const char* doc;
 };
 
+/// A field and its docstring (one short sentence, from the member's comment in the C++
+/// header). The docstring is required: a field without one, or with an empty one, does not
+/// compile (consteval: the throw makes the call not a constant expression).
 template <class T, class M>
-Field<T, M> field(const char* name, M T::*member) {
-  return {name, member};
+consteval Field<T, M> field(const char* name, M T::*member, const char* doc) {
+  if (doc == nullptr || doc[0] == '\0') throw "callsup::python::field: the docstring must not be empty";
+  return {name, member, doc};
 }
 
 namespace fields_impl {
@@ -178,14 +183,14 @@ void def_field(Class& cls, const Field<T, M>& f, bool writable) {
   if constexpr (is_vector<M> || is_set<M>) {
     auto get = [member = f.member](const T& self) { return to_python(self.*member); };
     if (writable)
-      cls.def_property(f.name, get,
-                       [member = f.member](T& self, M value) { self.*member = std::move(value); });
+      cls.def_property(
+          f.name, get, [member = f.member](T& self, M value) { self.*member = std::move(value); }, f.doc);
     else
-      cls.def_property_readonly(f.name, get);
+      cls.def_property_readonly(f.name, get, f.doc);
   } else if (writable) {
-    cls.def_readwrite(f.name, f.member);
+    cls.def_readwrite(f.name, f.member, f.doc);
   } else {
-    cls.def_readonly(f.name, f.member);
+    cls.def_readonly(f.name, f.member, f.doc);
   }
 }
 

@@ -17,7 +17,7 @@ std::vector<Call> copies(const std::vector<std::shared_ptr<const Call>>& calls) 
 void bind_registry_event(py::module_& m) {
   py::class_<RegistryEvent> cls(m, "RegistryEvent",
                                 "One change of the CallRegistry, as its subscribers get it.");
-  cls.def_readonly("kind", &RegistryEvent::kind)
+  cls.def_readonly("kind", &RegistryEvent::kind, "What changed.")
       .def_property_readonly(
           "call", [](const RegistryEvent& self) { return *self.call; },
           "The call after the change (for call_ended: as it was last).")

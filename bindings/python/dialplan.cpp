@@ -23,8 +23,10 @@ char one_digit(const std::string& digit) {
 
 void bind_results(py::module_& m) {
   py::class_<DialRequest> request(m, "DialRequest", "A recognised supervision request.");
-  def_struct(request, field("mode", &DialRequest::mode), field("target", &DialRequest::target),
-             field("any_call", &DialRequest::any_call), field("code", &DialRequest::code));
+  def_struct(request, field("mode", &DialRequest::mode, "The mode the dial code asks for."),
+             field("target", &DialRequest::target, "The extension to supervise; '' when any_call."),
+             field("any_call", &DialRequest::any_call, "True when the spy-all code was dialled."),
+             field("code", &DialRequest::code, "The dial code or spy-all code that matched."));
 
   py::class_<DtmfResult> result(m, "DtmfResult", "The outcome of one DtmfSwitch.feed or poll.");
   py::native_enum<DtmfResult::Kind>(result, "Kind", "enum.Enum", "What a DTMF digit led to.")
@@ -33,8 +35,10 @@ void bind_results(py::module_& m) {
       .value("unrecognised", DtmfResult::Kind::unrecognised, "digits that match no code were discarded")
       .value("timed_out", DtmfResult::Kind::timed_out, "an incomplete code was discarded after the timeout")
       .finalize();
-  def_struct(result, field("kind", &DtmfResult::kind), field("command", &DtmfResult::command),
-             field("digits", &DtmfResult::digits));
+  def_struct(result, field("kind", &DtmfResult::kind, "What was decided; the other fields say about what."),
+             field("command", &DtmfResult::command, "The command, when kind is command."),
+             field("digits", &DtmfResult::digits,
+                   "The digits consumed by this outcome (the code, or the discarded sequence)."));
 }
 
 }  // namespace

@@ -26,8 +26,13 @@ void bind_directory_change(py::module_& m) {
       .value("extension", DirectoryChange::Kind::extension)
       .value("group", DirectoryChange::Kind::group)
       .finalize();
-  def_record(cls, field("kind", &DirectoryChange::kind), field("name", &DirectoryChange::name),
-             field("removed", &DirectoryChange::removed), field("version", &DirectoryChange::version));
+  def_record(
+      cls,
+      field("kind", &DirectoryChange::kind, "What kind of record changed: tenant, site, extension or group."),
+      field("name", &DirectoryChange::name, "The name of the tenant, site, extension or group that changed."),
+      field("removed", &DirectoryChange::removed,
+            "True when the record was removed (False: added or replaced)."),
+      field("version", &DirectoryChange::version, "The directory's version after the change."));
 }
 
 }  // namespace

@@ -18,8 +18,12 @@ void bind_dtmf_command(py::module_& m) {
       .value("next_target", DtmfCommand::Action::next_target, "move on to the next call (spy-all cycling)")
       .value("exit", DtmfCommand::Action::exit, "leave the supervision session")
       .finalize();
-  def_struct(cls, field("action", &DtmfCommand::action), field("mode", &DtmfCommand::mode),
-             field("whisper_to", &DtmfCommand::whisper_to));
+  def_struct(cls,
+             field("action", &DtmfCommand::action,
+                   "What the session is asked to do: switch the mode, move to the next call, or leave."),
+             field("mode", &DtmfCommand::mode, "The mode to switch to (switch_mode only)."),
+             field("whisper_to", &DtmfCommand::whisper_to,
+                   "Switching to whisper only: who hears it; None: the session's whisper_to option."));
   cls.def_static("switch_to", &DtmfCommand::switch_to, py::arg("mode"), py::arg("whisper_to") = py::none(),
                  "Switch to `mode`; a whisper aimed at `whisper_to`, None: as the session's\n"
                  "whisper_to option says.")
@@ -33,22 +37,33 @@ void bind_feature_codes(py::module_& m) {
   bind_dtmf_command(m);
 
   py::class_<DialCode> dial(m, "DialCode", "A dial prefix: '*90' + extension -> listen to that extension.");
-  def_struct(dial, field("prefix", &DialCode::prefix), field("mode", &DialCode::mode));
+  def_struct(dial, field("prefix", &DialCode::prefix, "The digits dialled before the extension, e.g. '*90'."),
+             field("mode", &DialCode::mode, "The mode the supervision starts in."));
 
   py::class_<DtmfCode> dtmf(m, "DtmfCode", "A DTMF code pressed during a session: '1' -> whisper.");
-  def_struct(dtmf, field("digits", &DtmfCode::digits), field("command", &DtmfCode::command));
+  def_struct(dtmf, field("digits", &DtmfCode::digits, "The keys pressed, e.g. '1' or '*81'."),
+             field("command", &DtmfCode::command, "What pressing them asks the session to do."));
 
   py::class_<FeatureCodePlan> plan(
       m, "FeatureCodePlan",
       "The supervision codes of one PBX (or tenant), and the session defaults its "
       "sessions start with. Check it with validate(); DialParser and DtmfSwitch "
       "refuse invalid plans.");
-  def_struct(plan, field("name", &FeatureCodePlan::name), field("dial_codes", &FeatureCodePlan::dial_codes),
-             field("spy_any_code", &FeatureCodePlan::spy_any_code),
-             field("spy_any_mode", &FeatureCodePlan::spy_any_mode),
-             field("dtmf_codes", &FeatureCodePlan::dtmf_codes),
-             field("inter_digit_timeout", &FeatureCodePlan::inter_digit_timeout),
-             field("session_defaults", &FeatureCodePlan::session_defaults));
+  def_struct(
+      plan,
+      field("name", &FeatureCodePlan::name,
+            "The plan's name (a vendor, e.g. 'tronic', or a tenant's own); services look plans up by it."),
+      field("dial_codes", &FeatureCodePlan::dial_codes,
+            "The dial prefixes that start supervision; several may share a mode."),
+      field("spy_any_code", &FeatureCodePlan::spy_any_code,
+            "The bare code that supervises any call (spy-all); '' when none."),
+      field("spy_any_mode", &FeatureCodePlan::spy_any_mode, "The mode spy-all sessions start in."),
+      field("dtmf_codes", &FeatureCodePlan::dtmf_codes,
+            "The DTMF codes pressed during a session, next-target and exit keys included."),
+      field("inter_digit_timeout", &FeatureCodePlan::inter_digit_timeout,
+            "How long to wait for the next digit of an incomplete DTMF code before discarding it."),
+      field("session_defaults", &FeatureCodePlan::session_defaults,
+            "What sessions started under this plan default to; tenant and extension defaults override it."));
   plan.def("key_for", &FeatureCodePlan::key_for, py::arg("mode"),
            "The DTMF code that switches a running session to `mode` (the first one; a whisper key\n"
            "aimed explicitly at the other party only when there is no other), for a UI to show\n"
@@ -61,8 +76,11 @@ void bind_feature_codes(py::module_& m) {
       m, "PlanContext",
       "What the PBX around a plan looks like: its extension lengths and the codes "
       "its phones already use.");
-  def_struct(context, field("extension_lengths", &PlanContext::extension_lengths),
-             field("reserved_codes", &PlanContext::reserved_codes));
+  def_struct(context,
+             field("extension_lengths", &PlanContext::extension_lengths,
+                   "The lengths of the PBX's extensions, e.g. {3, 4}."),
+             field("reserved_codes", &PlanContext::reserved_codes,
+                   "The codes the integrator uses for its phones (voicemail, pickup...)."));
 
   m.def("plan_problems", &plan_problems, py::arg("plan"), py::arg("context") = PlanContext{},
         "Every problem of the plan, each naming the codes concerned; empty when valid.");

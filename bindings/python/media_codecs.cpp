@@ -78,18 +78,29 @@ void bind_media_codecs(py::module_& m) {
   py::classh<CodecSpec> spec(m, "CodecSpec",
                              "What SDP negotiated for a leg: encoding name (PCMU, PCMA, L16, any case),\n"
                              "clock rate, channels and payload type (-1: the static default).");
-  def_struct(spec, field("name", &CodecSpec::name), field("clock_rate", &CodecSpec::clock_rate),
-             field("channels", &CodecSpec::channels), field("payload_type", &CodecSpec::payload_type));
+  def_struct(spec, field("name", &CodecSpec::name, "The encoding name: 'PCMU', 'PCMA' or 'L16' (any case)."),
+             field("clock_rate", &CodecSpec::clock_rate,
+                   "The clock rate: 8000 for G.711; 8000, 16000, 32000, 44100 or 48000 for L16."),
+             field("channels", &CodecSpec::channels, "The channels: 1 for G.711; 1 or 2 for L16."),
+             field("payload_type", &CodecSpec::payload_type,
+                   "The RTP payload type 0..127, or -1 for the static default (PCMU 0, PCMA 8, L16 96)."));
 
   py::classh<Codec> codec(
       m, "Codec",
       "Converts one leg's 16-bit PCM to RTP payload bytes and back (G.711 bit-exact with\n"
       "ITU-T G.711). Made by make_codec(). Not thread-safe: one per stream.");
   def_made_by(codec, "make_codec()");
-  codec.def_property_readonly("name", [](const Codec& c) { return std::string(c.name()); })
-      .def_property_readonly("clock_rate", &Codec::clock_rate)
-      .def_property_readonly("channels", &Codec::channels)
-      .def_property_readonly("payload_type", &Codec::payload_type)
+  codec
+      .def_property_readonly(
+          "name", [](const Codec& c) { return std::string(c.name()); },
+          "The SDP encoding name as written in a=rtpmap: 'PCMU', 'PCMA', 'L16'.")
+      .def_property_readonly("clock_rate", &Codec::clock_rate,
+                             "The RTP clock rate, which is the PCM sample rate for every built-in codec.")
+      .def_property_readonly("channels", &Codec::channels,
+                             "The interleaved channels of the PCM this codec takes and gives.")
+      .def_property_readonly(
+          "payload_type", &Codec::payload_type,
+          "The RTP payload type used on the wire (the static one, or the negotiated dynamic one).")
       .def("encoded_bytes", &Codec::encoded_bytes, "samples"_a, "Payload bytes for `samples` PCM samples.")
       .def("decoded_samples", &Codec::decoded_samples, "bytes"_a, "PCM samples a payload of `bytes` gives.")
       .def("encode", &encode, "pcm"_a,

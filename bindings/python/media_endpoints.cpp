@@ -15,7 +15,9 @@ using namespace pybind11::literals;
 void bind_socket_address(py::module_& m) {
   py::classh<SocketAddress> address(m, "SocketAddress",
                                     "An IP address (IPv4 or IPv6, as text) and a UDP port (0: not set).");
-  def_struct(address, field("ip", &SocketAddress::ip), field("port", &SocketAddress::port));
+  def_struct(address,
+             field("ip", &SocketAddress::ip, "The IPv4 or IPv6 address in text form; '' when not set."),
+             field("port", &SocketAddress::port, "The UDP port; 0 when not set (any)."));
   address.def("__str__", &SocketAddress::to_string, "'127.0.0.1:4000', '[::1]:4000'.")
       .def(
           "as_tuple", [](const SocketAddress& a) { return py::make_tuple(a.ip, a.port); },
@@ -34,13 +36,28 @@ void bind_endpoint_config(py::module_& m) {
       "One leg's endpoint as its SDP negotiation left it. A shared socket needs `remote` or\n"
       "`remote_ssrc` to tell the peer's packets apart; `srtp_receive` (the peer's key) and\n"
       "`srtp_send` (ours) go together.");
-  def_struct(config, field("socket", &EndpointConfig::socket), field("local_ip", &EndpointConfig::local_ip),
-             field("local_port", &EndpointConfig::local_port), field("remote", &EndpointConfig::remote),
-             field("latch", &EndpointConfig::latch), field("remote_ssrc", &EndpointConfig::remote_ssrc),
-             field("local_ssrc", &EndpointConfig::local_ssrc), field("codec", &EndpointConfig::codec),
-             field("telephone_event_payload_type", &EndpointConfig::telephone_event_payload_type),
-             field("srtp_receive", &EndpointConfig::srtp_receive),
-             field("srtp_send", &EndpointConfig::srtp_send));
+  def_struct(
+      config,
+      field("socket", &EndpointConfig::socket,
+            "One socket per leg (dedicated) or one for many legs (shared)."),
+      field("local_ip", &EndpointConfig::local_ip,
+            "Dedicated sockets: the address to bind ('' = the engine's bind_ip); shared sockets ignore it."),
+      field("local_port", &EndpointConfig::local_port,
+            "Dedicated sockets: the port to bind (0 = the first free port of the engine's range)."),
+      field("remote", &EndpointConfig::remote,
+            "Where to send; None: learnt from the first valid packet (symmetric RTP)."),
+      field("latch", &EndpointConfig::latch,
+            "Symmetric RTP: the first valid packet sets the peer even when remote was signalled."),
+      field("remote_ssrc", &EndpointConfig::remote_ssrc,
+            "The SSRC the peer sends with, when known (a=ssrc); None: learnt from the first packet."),
+      field("local_ssrc", &EndpointConfig::local_ssrc, "Our SSRC towards the peer (0 = random)."),
+      field("codec", &EndpointConfig::codec, "The audio codec negotiated, with its payload type."),
+      field("telephone_event_payload_type", &EndpointConfig::telephone_event_payload_type,
+            "The RFC 4733 telephone-event payload type (-1: DTMF neither received nor sent)."),
+      field("srtp_receive", &EndpointConfig::srtp_receive,
+            "SRTP: the peer's key, to decrypt what it sends (with srtp_send, or neither); None: plain RTP."),
+      field("srtp_send", &EndpointConfig::srtp_send,
+            "SRTP: our key, to encrypt what we send (with srtp_receive, or neither); None: plain RTP."));
 }
 
 void bind_endpoint_stats(py::module_& m) {
@@ -48,17 +65,31 @@ void bind_endpoint_stats(py::module_& m) {
       m, "EndpointStats",
       "What one endpoint received, sent and dropped (a snapshot; every counter only grows).\n"
       "A dropped datagram is counted in exactly one of the drop counters.");
-  def_record(stats, field("packets_in", &EndpointStats::packets_in),
-             field("bytes_in", &EndpointStats::bytes_in), field("packets_out", &EndpointStats::packets_out),
-             field("bytes_out", &EndpointStats::bytes_out), field("lost", &EndpointStats::lost),
-             field("late", &EndpointStats::late), field("duplicate", &EndpointStats::duplicate),
-             field("concealed", &EndpointStats::concealed), field("malformed", &EndpointStats::malformed),
-             field("unknown_payload_type", &EndpointStats::unknown_payload_type),
-             field("auth_fail", &EndpointStats::auth_fail), field("replay", &EndpointStats::replay),
-             field("unexpected_source", &EndpointStats::unexpected_source),
-             field("rtcp", &EndpointStats::rtcp), field("dtmf_digits_in", &EndpointStats::dtmf_digits_in),
-             field("dtmf_digits_out", &EndpointStats::dtmf_digits_out),
-             field("send_errors", &EndpointStats::send_errors));
+  def_record(
+      stats,
+      field("packets_in", &EndpointStats::packets_in,
+            "Datagrams accepted as this leg's RTP (audio and telephone-events)."),
+      field("bytes_in", &EndpointStats::bytes_in, "The size on the wire of the datagrams accepted."),
+      field("packets_out", &EndpointStats::packets_out, "Datagrams sent (audio and telephone-events)."),
+      field("bytes_out", &EndpointStats::bytes_out, "The size on the wire of the datagrams sent."),
+      field("lost", &EndpointStats::lost, "Frames the jitter buffer skipped as lost."),
+      field("late", &EndpointStats::late, "Packets that arrived after their frame was played."),
+      field("duplicate", &EndpointStats::duplicate, "Packets received twice."),
+      field("concealed", &EndpointStats::concealed, "Ticks that played a concealment frame (missing audio)."),
+      field("malformed", &EndpointStats::malformed,
+            "Datagrams that are not valid RTP (truncated, version, lengths, padding)."),
+      field("unknown_payload_type", &EndpointStats::unknown_payload_type,
+            "Valid RTP with a payload type this leg did not negotiate."),
+      field("auth_fail", &EndpointStats::auth_fail,
+            "Packets that failed SRTP authentication (tampered or wrong key)."),
+      field("replay", &EndpointStats::replay, "SRTP replays (already seen or too old)."),
+      field("unexpected_source", &EndpointStats::unexpected_source,
+            "Datagrams from an address that is not the leg's peer."),
+      field("rtcp", &EndpointStats::rtcp, "RTCP packets multiplexed on the RTP port (ignored)."),
+      field("dtmf_digits_in", &EndpointStats::dtmf_digits_in,
+            "RFC 4733 digits received (each counted once)."),
+      field("dtmf_digits_out", &EndpointStats::dtmf_digits_out, "RFC 4733 digits sent."),
+      field("send_errors", &EndpointStats::send_errors, "Datagrams the kernel refused to send."));
 }
 
 std::string endpoint_repr(const RtpEndpoint& e) {

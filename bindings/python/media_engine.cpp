@@ -21,10 +21,12 @@ void bind_monitoring_tone(py::module_& m) {
       m, "MonitoringToneConfig",
       "The beep that tells the parties a call is monitored (sessions with monitoring_tone):\n"
       "by default 1,400 Hz, 200 ms every 15 s, at -20 dBFS.");
-  def_struct(tone, field("frequency_hz", &MonitoringToneConfig::frequency_hz),
-             field("beep_ms", &MonitoringToneConfig::beep_ms),
-             field("period_ms", &MonitoringToneConfig::period_ms),
-             field("level_dbfs", &MonitoringToneConfig::level_dbfs));
+  def_struct(tone, field("frequency_hz", &MonitoringToneConfig::frequency_hz, "The beep's pitch, in Hz."),
+             field("beep_ms", &MonitoringToneConfig::beep_ms, "How long one beep lasts, in milliseconds."),
+             field("period_ms", &MonitoringToneConfig::period_ms,
+                   "From the start of one beep to the start of the next, in milliseconds."),
+             field("level_dbfs", &MonitoringToneConfig::level_dbfs,
+                   "The beep's level relative to full scale, in dBFS (negative)."));
   tone.def(
       "validate", [](const MonitoringToneConfig& c) { validate(c); },
       "Raises InvalidArgumentError naming the first field outside its domain.");
@@ -32,20 +34,31 @@ void bind_monitoring_tone(py::module_& m) {
 
 void bind_engine_stats(py::module_& m) {
   py::classh<EngineThreadStats> thread(m, "EngineThreadStats", "One engine thread's figures (a snapshot).");
-  def_record(thread, field("calls", &EngineThreadStats::calls), field("legs", &EngineThreadStats::legs),
-             field("ticks", &EngineThreadStats::ticks),
-             field("missed_ticks", &EngineThreadStats::missed_ticks),
-             field("packets_in", &EngineThreadStats::packets_in),
-             field("packets_out", &EngineThreadStats::packets_out),
-             field("unknown_source", &EngineThreadStats::unknown_source),
-             field("unattached_routes", &EngineThreadStats::unattached_routes),
-             field("moved_legs", &EngineThreadStats::moved_legs),
-             field("forwarded_packets", &EngineThreadStats::forwarded_packets),
-             field("receive_batches", &EngineThreadStats::receive_batches),
-             field("send_batches", &EngineThreadStats::send_batches),
-             field("cpu_seconds", &EngineThreadStats::cpu_seconds),
-             field("tick_lateness_p99_ms", &EngineThreadStats::tick_lateness_p99_ms),
-             field("latency_p99_ms", &EngineThreadStats::latency_p99_ms));
+  def_record(
+      thread, field("calls", &EngineThreadStats::calls, "Calls with routes on this thread."),
+      field("legs", &EngineThreadStats::legs, "Endpoints on this thread."),
+      field("ticks", &EngineThreadStats::ticks, "Ticks run."),
+      field("missed_ticks", &EngineThreadStats::missed_ticks,
+            "Ticks that started after the next one was due."),
+      field("packets_in", &EngineThreadStats::packets_in, "Datagrams read (all sockets of the thread)."),
+      field("packets_out", &EngineThreadStats::packets_out, "Datagrams sent."),
+      field("unknown_source", &EngineThreadStats::unknown_source,
+            "Datagrams on the shared socket that matched no leg."),
+      field("unattached_routes", &EngineThreadStats::unattached_routes,
+            "Routes (counted each time a call's routes were applied) naming a leg with no endpoint on the "
+            "call's thread."),
+      field("moved_legs", &EngineThreadStats::moved_legs,
+            "Legs this thread handed to another because the call they serve runs there."),
+      field("forwarded_packets", &EngineThreadStats::forwarded_packets,
+            "Datagrams read on this thread's shared socket for a leg on another thread, passed on to it."),
+      field("receive_batches", &EngineThreadStats::receive_batches, "recvmmsg calls that returned data."),
+      field("send_batches", &EngineThreadStats::send_batches, "sendmmsg calls."),
+      field("cpu_seconds", &EngineThreadStats::cpu_seconds,
+            "User + system time of this thread (0 on an executor it does not own)."),
+      field("tick_lateness_p99_ms", &EngineThreadStats::tick_lateness_p99_ms,
+            "How late ticks start after their due time, 99th percentile, in milliseconds."),
+      field("latency_p99_ms", &EngineThreadStats::latency_p99_ms,
+            "Packet received to the mix containing it sent, 99th percentile, in milliseconds."));
 
   py::classh<EngineStats> stats(m, "EngineStats",
                                 "Totals over the engine's threads (percentiles: the worst thread), and\n"
@@ -73,15 +86,29 @@ void bind_engine_config(py::module_& m) {
       "How a MediaEngine runs: `threads` (0: one per core), the tick `ptime_ms` every leg uses,\n"
       "where sockets bind, who mixes (`mixer`, None: a SoftwareMixer), the monitoring tone,\n"
       "socket buffers, jitter buffer depth, and silence to legs that hear nobody.");
-  def_struct(config, field("threads", &MediaEngineConfig::threads),
-             field("ptime_ms", &MediaEngineConfig::ptime_ms), field("bind_ip", &MediaEngineConfig::bind_ip),
-             field("shared_port_base", &MediaEngineConfig::shared_port_base),
-             field("port_min", &MediaEngineConfig::port_min), field("port_max", &MediaEngineConfig::port_max),
-             field("mixer", &MediaEngineConfig::mixer),
-             field("monitoring_tone", &MediaEngineConfig::monitoring_tone),
-             field("socket_buffer_bytes", &MediaEngineConfig::socket_buffer_bytes),
-             field("jitter_max_depth", &MediaEngineConfig::jitter_max_depth),
-             field("silence_to_idle_legs", &MediaEngineConfig::silence_to_idle_legs));
+  def_struct(
+      config,
+      field("threads", &MediaEngineConfig::threads,
+            "Engine threads (shards); 0 = one per core. Calls are spread over them by call id."),
+      field("ptime_ms", &MediaEngineConfig::ptime_ms,
+            "The tick: every leg sends one frame per tick; legs must use this packet time."),
+      field("bind_ip", &MediaEngineConfig::bind_ip,
+            "The address of the shared sockets, and of dedicated sockets that name none."),
+      field("shared_port_base", &MediaEngineConfig::shared_port_base,
+            "Thread i's shared socket binds port shared_port_base + i; 0 = any free port."),
+      field("port_min", &MediaEngineConfig::port_min,
+            "The first port for dedicated sockets (the first free one is taken)."),
+      field("port_max", &MediaEngineConfig::port_max, "The last port for dedicated sockets."),
+      field("mixer", &MediaEngineConfig::mixer, "Who mixes, shared by all threads; None = a SoftwareMixer."),
+      field("monitoring_tone", &MediaEngineConfig::monitoring_tone,
+            "The monitoring tone the parties of supervised calls hear, when a session asks for it."),
+      field("socket_buffer_bytes", &MediaEngineConfig::socket_buffer_bytes,
+            "SO_RCVBUF / SO_SNDBUF of every socket (bursts of a whole tick's packets must fit)."),
+      field("jitter_max_depth", &MediaEngineConfig::jitter_max_depth,
+            "Jitter buffer: frames queued ahead of playout before the oldest is dropped."),
+      field("silence_to_idle_legs", &MediaEngineConfig::silence_to_idle_legs,
+            "Send a frame of silence to a leg with a known peer that hears nobody on a tick; False: send "
+            "nothing."));
 }
 
 // --- MediaEngine ------------------------------------------------------------------------

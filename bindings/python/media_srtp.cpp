@@ -145,7 +145,9 @@ void bind_media_srtp(py::module_& m) {
   bind_sdes_crypto(m);
 
   py::classh<SrtpBackend> backend(m, "SrtpBackend", "What does the SRTP crypto at run time.");
-  def_record(backend, field("library", &SrtpBackend::library), field("crypto", &SrtpBackend::crypto));
+  def_record(backend, field("library", &SrtpBackend::library, "libsrtp's version string."),
+             field("crypto", &SrtpBackend::crypto,
+                   "The crypto engine, with libsrtp's cipher and HMAC descriptions in ()."));
   m.def("srtp_backend", &srtp_backend, "The linked libsrtp's version and the crypto engine it uses.");
 }
 

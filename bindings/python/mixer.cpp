@@ -29,15 +29,22 @@ void bind_mix_plan(py::module_& m) {
 
   py::classh<MixSource> source(m, "MixSource",
                                "One source of a listener, by slot, with its gain (also in Q14).");
-  def_record(source, field("slot", &MixSource::slot), field("gain", &MixSource::gain),
-             field("gain_q", &MixSource::gain_q), field("channel", &MixSource::channel));
+  def_record(source, field("slot", &MixSource::slot, "The source's slot in the call's mix."),
+             field("gain", &MixSource::gain, "The route's linear gain, as published."),
+             field("gain_q", &MixSource::gain_q, "The same gain in Q14 (gain_to_q14), what mixers use."),
+             field("channel", &MixSource::channel, "Where it lands in a stereo listener."));
 
   py::classh<MixListener> listener(
       m, "MixListener",
       "One listener slot and what it hears. `stereo`: its output is interleaved\n"
       "L/R; `unity_single`: one mono source at gain 1 (the engine may forward it).");
-  def_record(listener, field("slot", &MixListener::slot), field("stereo", &MixListener::stereo),
-             field("unity_single", &MixListener::unity_single), field("sources", &MixListener::sources));
+  def_record(listener, field("slot", &MixListener::slot, "The listener's slot in the call's mix."),
+             field("stereo", &MixListener::stereo,
+                   "True when some source lands on left/right: the output is interleaved L/R."),
+             field("unity_single", &MixListener::unity_single,
+                   "True with exactly one source, gain 1, mono: it can be forwarded untouched."),
+             field("sources", &MixListener::sources,
+                   "The sources it hears, sorted by slot, so a tick reads the inputs in order."));
 
   auto flags = [](const std::vector<std::uint8_t>& values) {
     py::tuple out(values.size());
@@ -248,8 +255,10 @@ void bind_route_recorder(py::module_& m) {
   // At module level (RouteUpdate) rather than nested: stubs name pybind11 classes there only.
   py::classh<RouteRecorder::Update> update(m, "RouteUpdate",
                                            "One update a RouteRecorder received, and when (steady clock).");
-  def_record(update, field("at", &RouteRecorder::Update::at),
-             field("routes", &RouteRecorder::Update::routes));
+  def_record(update,
+             field("at", &RouteRecorder::Update::at, "When it was recorded (non-decreasing in order)."),
+             field("routes", &RouteRecorder::Update::routes,
+                   "The routes of the update, as the service published them."));
   recorder.def("updates", &RouteRecorder::updates, "A copy of every update so far, in arrival order.")
       .def("latest", &RouteRecorder::latest, "call"_a, "The newest RouteSet received for `call`, or None.")
       .def("__len__", &RouteRecorder::size)

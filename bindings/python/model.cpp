@@ -7,15 +7,19 @@ namespace callsup::python {
 
 void bind_model(py::module_& m) {
   py::class_<MediaFormat> format(m, "MediaFormat", "Media format a leg negotiated (informative).");
-  def_struct(format, field("codec", &MediaFormat::codec), field("clock_rate", &MediaFormat::clock_rate),
-             field("ptime_ms", &MediaFormat::ptime_ms));
+  def_struct(format, field("codec", &MediaFormat::codec, "The codec's name, e.g. 'PCMU'."),
+             field("clock_rate", &MediaFormat::clock_rate, "Samples per second of the codec."),
+             field("ptime_ms", &MediaFormat::ptime_ms, "Audio per packet, in milliseconds."));
 
   py::class_<Leg> leg(m, "Leg",
                       "One party's connection in a call: an on-net extension or an off-net number. "
                       "A value: the registry keeps its own copy.");
-  def_struct(leg, field("id", &Leg::id), field("extension", &Leg::extension),
-             field("remote_number", &Leg::remote_number), field("network", &Leg::network),
-             field("state", &Leg::state), field("format", &Leg::format));
+  def_struct(leg, field("id", &Leg::id, "The PBX's id of the leg, unique in the registry."),
+             field("extension", &Leg::extension, "On-net: the extension; '' for off-net legs."),
+             field("remote_number", &Leg::remote_number, "Off-net: the external number."),
+             field("network", &Leg::network, "On-net (an extension) or off-net (a remote number)."),
+             field("state", &Leg::state, "Ringing, up, held or gone."),
+             field("format", &Leg::format, "The media format it negotiated."));
   leg.def_static("on_net", &Leg::on_net, py::arg("id"), py::arg("extension"),
                  py::arg("state") = LegState::ringing, "A leg of one of the PBX's extensions.")
       .def_static("off_net", &Leg::off_net, py::arg("id"), py::arg("remote_number"),
@@ -25,9 +29,13 @@ void bind_model(py::module_& m) {
   py::class_<Call> call(m, "Call",
                         "A call: its tenant, its legs, whether the media is bridged, and the queue or "
                         "hunt group it came through. The registry hands out copies (snapshots).");
-  def_struct(call, field("id", &Call::id), field("tenant", &Call::tenant), field("legs", &Call::legs),
-             field("bridged", &Call::bridged), field("group", &Call::group),
-             field("sequence", &Call::sequence));
+  def_struct(
+      call, field("id", &Call::id, "The PBX's id of the call, unique in the registry."),
+      field("tenant", &Call::tenant, "The tenant the call belongs to."),
+      field("legs", &Call::legs, "Its parties, in the order they joined (gone legs are kept until removed)."),
+      field("bridged", &Call::bridged, "True while the media is bridged between the parties."),
+      field("group", &Call::group, "The queue or hunt group the call came through; '' when none."),
+      field("sequence", &Call::sequence, "Order of creation in the registry (spy-all cycles by it)."));
   call.def(
           "find_leg",
           [](const Call& self, const std::string& leg_id) { return copy_or_none(self.find_leg(leg_id)); },

@@ -48,13 +48,20 @@ void bind_request(py::module_& m) {
       "`other_supervisors` / `other_bargers`: the sessions on the call that\n"
       "count against the tenant's caps; `channel`: how the request came in (a\n"
       "re-check carries the channel the session last used).");
-  def_struct(request, field("supervisor", &SupervisionRequest::supervisor),
-             field("target", &SupervisionRequest::target), field("mode", &SupervisionRequest::mode),
-             field("any_call", &SupervisionRequest::any_call),
-             field("bridged_only", &SupervisionRequest::bridged_only),
-             field("other_supervisors", &SupervisionRequest::other_supervisors),
-             field("other_bargers", &SupervisionRequest::other_bargers),
-             field("channel", &SupervisionRequest::channel));
+  def_struct(
+      request, field("supervisor", &SupervisionRequest::supervisor, "The supervisor's extension."),
+      field("target", &SupervisionRequest::target, "The supervised agent's extension."),
+      field("mode", &SupervisionRequest::mode, "The mode asked for."),
+      field("any_call", &SupervisionRequest::any_call,
+            "True when reached through a spy-all code (informative)."),
+      field("bridged_only", &SupervisionRequest::bridged_only,
+            "The session's own bridged-only option (on top of the tenant's)."),
+      field("other_supervisors", &SupervisionRequest::other_supervisors,
+            "Sessions on the call that count against the cap."),
+      field("other_bargers", &SupervisionRequest::other_bargers, "Of the other sessions, the ones barging."),
+      field(
+          "channel", &SupervisionRequest::channel,
+          "How the request came in (dialled code, key, API or web console); re-checks carry the last one."));
 }
 
 void bind_decision(py::module_& m) {
@@ -62,8 +69,12 @@ void bind_decision(py::module_& m) {
                                 "A policy's answer: allowed or denied, the modes the supervisor may use on\n"
                                 "this call, the reason and the name of the rule that decided. True in a\n"
                                 "boolean context when allowed.");
-  def_struct(decision, field("allowed", &Decision::allowed), field("modes", &Decision::modes),
-             field("reason", &Decision::reason), field("rule", &Decision::rule));
+  def_struct(
+      decision, field("allowed", &Decision::allowed, "True when the supervision may go ahead."),
+      field("modes", &Decision::modes,
+            "The modes the supervisor may use on this call (may be non-empty on a denial)."),
+      field("reason", &Decision::reason, "Why; Reason.allowed when allowed."),
+      field("rule", &Decision::rule, "The name of the rule that decided (rules.*, or an integrator's own)."));
   decision.def_static("allow", &Decision::allow, "modes"_a, "rule"_a = "allowed", "An allowing decision.")
       .def_static("deny", &Decision::deny, "reason"_a, "rule"_a, "modes"_a = ModeSet::none(),
                   "A denying decision with its reason and rule.")

@@ -22,8 +22,11 @@ void bind_route(py::module_& m) {
                           "One one-way audio edge: `to` hears `from_leg` (C++ `from`), scaled by `gain`\n"
                           "(linear, 1.0 = unchanged), on `channel`. The constructor takes keywords only,\n"
                           "so the two legs cannot be swapped: Route(from_leg='a', to='b').");
-  def_keyword_struct(route, field("from_leg", &Route::from), field("to", &Route::to),
-                     field("gain", &Route::gain), field("channel", &Route::channel));
+  def_keyword_struct(route, field("from_leg", &Route::from, "The leg heard."),
+                     field("to", &Route::to, "The leg that hears it."),
+                     field("gain", &Route::gain, "Linear gain applied to from_leg (1 = unchanged)."),
+                     field("channel", &Route::channel,
+                           "Where it lands for `to`: mono, or the left or right channel of a stereo mix."));
 }
 
 void bind_route_set(py::module_& m) {
@@ -32,9 +35,12 @@ void bind_route_set(py::module_& m) {
                            "changes; `version` increases with each change, `ended` says the call is gone.\n"
                            "Routes are sorted by (to, from_leg). The service hands out copies; after the\n"
                            "call ended, SupervisionService.routes() answers the final set (`ended` true).");
-  def_struct(set, field("call", &RouteSet::call), field("version", &RouteSet::version),
-             field("routes", &RouteSet::routes), field("tone_listeners", &RouteSet::tone_listeners),
-             field("ended", &RouteSet::ended));
+  def_struct(
+      set, field("call", &RouteSet::call, "The call these routes belong to."),
+      field("version", &RouteSet::version, "Increases each time this call's routes change."),
+      field("routes", &RouteSet::routes, "Every route of the call, sorted by (to, from_leg)."),
+      field("tone_listeners", &RouteSet::tone_listeners, "The legs that must hear the monitoring tone."),
+      field("ended", &RouteSet::ended, "True when the call is gone; drop its media state."));
   set.def(
          "find",
          [](const RouteSet& s, const LegId& listener, const LegId& source) -> std::optional<Route> {
@@ -54,13 +60,21 @@ void bind_route_set(py::module_& m) {
 void bind_supervisor_route(py::module_& m) {
   py::classh<SupervisorRoute> route(m, "SupervisorRoute",
                                     "One supervision session as compute_routes sees it.");
-  def_struct(
-      route, field("supervisor_leg", &SupervisorRoute::supervisor_leg),
-      field("supervisor_up", &SupervisorRoute::supervisor_up), field("mode", &SupervisorRoute::mode),
-      field("target_leg", &SupervisorRoute::target_leg), field("whisper_leg", &SupervisorRoute::whisper_leg),
-      field("direction", &SupervisorRoute::direction), field("stereo", &SupervisorRoute::stereo),
-      field("private_whisper", &SupervisorRoute::private_whisper), field("gain", &SupervisorRoute::gain),
-      field("monitoring_tone", &SupervisorRoute::monitoring_tone));
+  def_struct(route, field("supervisor_leg", &SupervisorRoute::supervisor_leg, "The supervisor's leg."),
+             field("supervisor_up", &SupervisorRoute::supervisor_up,
+                   "False while the supervisor's own leg is held or gone."),
+             field("mode", &SupervisorRoute::mode, "Listen, whisper or barge."),
+             field("target_leg", &SupervisorRoute::target_leg,
+                   "The supervised agent's leg (left channel in stereo)."),
+             field("whisper_leg", &SupervisorRoute::whisper_leg, "Who hears a whisper; '' means target_leg."),
+             field("direction", &SupervisorRoute::direction,
+                   "In listen: whom the supervisor hears (both parties, or only one side)."),
+             field("stereo", &SupervisorRoute::stereo, "Agent on the left, everyone else on the right."),
+             field("private_whisper", &SupervisorRoute::private_whisper,
+                   "While whispering the supervisor hears nothing."),
+             field("gain", &SupervisorRoute::gain, "Linear gain applied to everything the supervisor hears."),
+             field("monitoring_tone", &SupervisorRoute::monitoring_tone,
+                   "The parties hear a periodic monitoring tone."));
   route.def_property_readonly("whisper_target", &SupervisorRoute::whisper_target,
                               "Who hears the whisper: whisper_leg, or target_leg when that is empty.");
 }
@@ -69,7 +83,9 @@ void bind_tap(py::module_& m) {
   py::classh<Tap> tap(m, "Tap",
                       "A recorder or transcriber attached to a call: hears, is never heard;\n"
                       "`hears_whisper` for compliance recording that must include whispers.");
-  def_struct(tap, field("id", &Tap::id), field("hears_whisper", &Tap::hears_whisper));
+  def_struct(tap, field("id", &Tap::id, "The tap's own leg id, unique in the call."),
+             field("hears_whisper", &Tap::hears_whisper,
+                   "True for compliance recording that must include whispers."));
 }
 
 }  // namespace

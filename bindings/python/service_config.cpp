@@ -86,31 +86,40 @@ void bind_service_config(py::module_& m) {
       .def_property(
           "default_options", [](PyServiceConfig& c) -> SessionOptions& { return c.config.default_options; },
           [](PyServiceConfig& c, const SessionOptions& value) { c.config.default_options = value; },
-          py::return_value_policy::reference_internal)
+          py::return_value_policy::reference_internal,
+          "The options of a session whose request gives none, under the plan's, tenant's and supervisor's "
+          "defaults.")
       .def_property(
           "plans", [](const PyServiceConfig& c) { return py::tuple(py::cast(c.config.plans)); },
-          [](PyServiceConfig& c, std::vector<FeatureCodePlan> value) { c.config.plans = std::move(value); })
+          [](PyServiceConfig& c, std::vector<FeatureCodePlan> value) { c.config.plans = std::move(value); },
+          "Feature code plans besides (or replacing) the presets.")
       .def_property(
           "default_plan", [](const PyServiceConfig& c) { return c.config.default_plan; },
-          [](PyServiceConfig& c, std::string value) { c.config.default_plan = std::move(value); })
+          [](PyServiceConfig& c, std::string value) { c.config.default_plan = std::move(value); },
+          "The plan for supervisors the directory does not know.")
       .def_property(
           "reserved_codes",
           [](const PyServiceConfig& c) { return py::tuple(py::cast(c.config.reserved_codes)); },
           [](PyServiceConfig& c, std::vector<std::string> value) {
             c.config.reserved_codes = std::move(value);
-          })
+          },
+          "The integrator's own phone codes.")
       .def_property(
           "ended_sessions_kept", [](const PyServiceConfig& c) { return c.config.ended_sessions_kept; },
-          [](PyServiceConfig& c, std::size_t value) { c.config.ended_sessions_kept = value; })
+          [](PyServiceConfig& c, std::size_t value) { c.config.ended_sessions_kept = value; },
+          "How many ended sessions session() still answers.")
       .def_property(
           "ended_calls_kept", [](const PyServiceConfig& c) { return c.config.ended_calls_kept; },
-          [](PyServiceConfig& c, std::size_t value) { c.config.ended_calls_kept = value; })
+          [](PyServiceConfig& c, std::size_t value) { c.config.ended_calls_kept = value; },
+          "How many ended calls routes() still answers the final routes of.")
       .def_property(
-          "clock", [](const PyServiceConfig& c) { return c.clock; }, &set_clock)
+          "clock", [](const PyServiceConfig& c) { return c.clock; }, &set_clock,
+          "The clock that times DTMF digits; None: the steady clock.")
       .def_property(
           "wall_clock",
           [](const PyServiceConfig& c) -> py::object { return c.wall_clock ? *c.wall_clock : py::none(); },
-          &set_wall_clock)
+          &set_wall_clock,
+          "A callable returning an aware datetime that stamps events; None: the system clock.")
       .def("__repr__", [](const py::object& self) {
         std::string out = "ServiceConfig(";
         const char* names[] = {

@@ -200,9 +200,13 @@ void bind_vendor(py::module_& m) {
                           "One row of the vendor-terms table (docs/policy.md prints the same): `record`\n"
                           "is what the term is set on ('extension', 'group' or 'tenant'), `values` what it\n"
                           "takes, `setting` what it sets in callsup.");
-  def_record(row, field("vendor", &TermRow::vendor), field("record", &TermRow::record),
-             field("term", &TermRow::term), field("values", &TermRow::values),
-             field("setting", &TermRow::setting));
+  def_record(row,
+             field("vendor", &TermRow::vendor,
+                   "The vendor: 'tronic', 'asterisk_spy', 'portaswitch', 'stratus' or 'lead_center'."),
+             field("record", &TermRow::record, "What it is set on: 'extension', 'group' or 'tenant'."),
+             field("term", &TermRow::term, "The term as the vendor writes it."),
+             field("values", &TermRow::values, "What it takes."),
+             field("setting", &TermRow::setting, "What it sets in callsup."));
   publish(vendor_module, "TermInfo", "callsup.vendor");
   vendor_module.def("terms", &term_rows, "Every vendor term callsup knows, in vendor order.");
 
