@@ -6,9 +6,9 @@
 #include <string>
 #include <tuple>
 
-#include "callsup/audit/audit_json.hpp"
-#include "callsup/audit/json_lines_audit_sink.hpp"
 #include "callsup/audit/memory_audit_sink.hpp"
+#include "callsup/json/audit_json.hpp"
+#include "callsup/json/json_lines_audit_sink.hpp"
 #include "gil_safe.hpp"
 #include "py_time.hpp"
 

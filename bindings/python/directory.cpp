@@ -1,8 +1,8 @@
 // Directory (tenants, sites, extensions, groups), its change notifications and JSON loading.
 #include "bindings.hpp"
 
+#include "callsup/json/directory_json.hpp"
 #include "callsup/model/directory.hpp"
-#include "callsup/model/directory_json.hpp"
 
 namespace callsup::python {
 

@@ -13,10 +13,10 @@
 #include <vector>
 
 #include "call_centre.hpp"
-#include "callsup/audit/json_lines_audit_sink.hpp"
 #include "callsup/audit/memory_audit_sink.hpp"
 #include "callsup/dialplan/presets.hpp"
-#include "callsup/model/directory_json.hpp"
+#include "callsup/json/directory_json.hpp"
+#include "callsup/json/json_lines_audit_sink.hpp"
 #include "default_directory.hpp"
 #include "options.hpp"
 #include "report.hpp"

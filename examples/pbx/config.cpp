@@ -5,7 +5,7 @@
 #include <set>
 #include <sstream>
 
-#include "callsup/model/directory_json.hpp"
+#include "callsup/json/directory_json.hpp"
 #include "config_reader.hpp"
 
 namespace callsup::pbx {

@@ -6,8 +6,8 @@
 #include <boost/asio/post.hpp>
 #include <future>
 
-#include "callsup/audit/json_lines_audit_sink.hpp"
-#include "callsup/model/directory_json.hpp"
+#include "callsup/json/directory_json.hpp"
+#include "callsup/json/json_lines_audit_sink.hpp"
 #include "log.hpp"
 
 namespace callsup::pbx {

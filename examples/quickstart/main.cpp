@@ -2,7 +2,7 @@
 // (README.md shows the rest of this file verbatim; a test checks that they agree.)
 #include <iostream>
 
-#include "callsup/audit/json_lines_audit_sink.hpp"
+#include "callsup/json/json_lines_audit_sink.hpp"
 #include "callsup/session/supervision_service.hpp"
 
 int main() {

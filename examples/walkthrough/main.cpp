@@ -13,8 +13,8 @@
 #include <map>
 #include <string>
 
-#include "callsup/audit/json_lines_audit_sink.hpp"
-#include "callsup/model/directory_json.hpp"
+#include "callsup/json/directory_json.hpp"
+#include "callsup/json/json_lines_audit_sink.hpp"
 #include "callsup/session/supervision_service.hpp"
 
 namespace {

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "callsup/audit/audit_json.hpp"
-#include "callsup/model/directory_json.hpp"
+#include "callsup/json/audit_json.hpp"
+#include "callsup/json/directory_json.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);

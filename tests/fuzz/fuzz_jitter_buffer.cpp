@@ -1,7 +1,7 @@
 // libFuzzer target: the jitter buffer driven by a command stream (push / pop / reset) must keep
 // its accounting identity, its memory bound and hand out exactly the bytes pushed for a frame.
 //   clang++ -std=c++20 -fsanitize=fuzzer,address,undefined -I include tests/fuzz/fuzz_jitter_buffer.cpp \
-//     lib/media/jitter_buffer.cpp
+//     lib/media/jitter/jitter_buffer.cpp
 //
 // Input: 5 config bytes, then commands. Command byte c:
 //   c % 8 < 5  push: 3 more bytes (timestamp step, flags, payload length)

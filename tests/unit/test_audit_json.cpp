@@ -5,8 +5,8 @@
 #include <limits>
 #include <string>
 
-#include "callsup/audit/audit_json.hpp"
 #include "callsup/error.hpp"
+#include "callsup/json/audit_json.hpp"
 
 using namespace callsup;
 using namespace std::chrono;

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "callsup/error.hpp"
+#include "callsup/json/directory_json.hpp"
 #include "callsup/model/directory.hpp"
-#include "callsup/model/directory_json.hpp"
 
 #ifndef CALLSUP_TEST_DATA_DIR
 #error "CALLSUP_TEST_DATA_DIR must name tests/data"

@@ -2,7 +2,7 @@
 // supervision records: numbered in the same sequence, refused, named by the check that fired.
 #include <doctest/doctest.h>
 
-#include "callsup/audit/audit_json.hpp"
+#include "callsup/json/audit_json.hpp"
 #include "support/acme.hpp"
 
 using namespace callsup;

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "callsup/model/directory_json.hpp"
+#include "callsup/json/directory_json.hpp"
 #include "callsup/vendor/terms.hpp"
 #include "support/world.hpp"
 

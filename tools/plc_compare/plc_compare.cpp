@@ -6,7 +6,7 @@
 // "Packet loss concealment: measured":
 //
 //   g++ -std=c++20 -O2 -DNDEBUG -I include -o build/plc_compare
-//       tools/plc_compare/plc_compare.cpp lib/media/loss_concealer.cpp -lspandsp   (one line)
+//       tools/plc_compare/plc_compare.cpp lib/media/jitter/loss_concealer.cpp -lspandsp   (one line)
 //   build/plc_compare SPEECH.raw OUTDIR SEEDS    # SPEECH.raw: 16-bit native-endian, 8 kHz, mono
 //
 // Output: OUTDIR/<method>_<pattern>_<percent>_<seed>.raw, and CSV lines on stdout:

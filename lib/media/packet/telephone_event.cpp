@@ -4,7 +4,7 @@
 namespace callsup {
 namespace {
 
-constexpr std::string_view digits = "0123456789*#ABCD";
+constexpr std::string_view event_digits = "0123456789*#ABCD";
 
 }  // namespace
 
@@ -34,13 +34,13 @@ void write_telephone_event(const TelephoneEvent& event,
 }
 
 std::optional<char> event_digit(std::uint8_t event) noexcept {
-  if (event >= digits.size()) return std::nullopt;
-  return digits[event];
+  if (event >= event_digits.size()) return std::nullopt;
+  return event_digits[event];
 }
 
 std::optional<std::uint8_t> digit_event(char digit) noexcept {
   if (digit >= 'a' && digit <= 'd') digit = static_cast<char>(digit - 'a' + 'A');
-  const auto index = digits.find(digit);
+  const auto index = event_digits.find(digit);
   if (index == std::string_view::npos) return std::nullopt;
   return static_cast<std::uint8_t>(index);
 }

@@ -1,5 +1,5 @@
 // callsup: audit records to and from one line of JSON.
-#include "callsup/audit/audit_json.hpp"
+#include "callsup/json/audit_json.hpp"
 
 #include <array>
 #include <chrono>

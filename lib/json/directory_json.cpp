@@ -1,7 +1,7 @@
 // Over 400 lines: the document's four record kinds and their checks, one function each, read top to
 // bottom as docs/policy.md's table.
 // callsup: loading a Directory from a JSON document.
-#include "callsup/model/directory_json.hpp"
+#include "callsup/json/directory_json.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -1,5 +1,5 @@
 // callsup: the JSON Lines audit sink.
-#include "callsup/audit/json_lines_audit_sink.hpp"
+#include "callsup/json/json_lines_audit_sink.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -8,8 +8,8 @@
 #include <system_error>
 #include <utility>
 
-#include "callsup/audit/audit_json.hpp"
 #include "callsup/error.hpp"
+#include "callsup/json/audit_json.hpp"
 
 namespace callsup {
 namespace {
