@@ -5,8 +5,8 @@
 #include <thread>
 
 #include "callsup/dialplan/presets.hpp"
+#include "callsup/json/directory_json.hpp"
 #include "callsup/media/media_engine.hpp"
-#include "callsup/model/directory_json.hpp"
 #include "callsup/policy/standard_policy.hpp"
 #include "callsup/supervised_media.hpp"
 #include "phone_set.hpp"
@@ -17,7 +17,7 @@ namespace callsup::demo {
 
 namespace {
 
-constexpr int sample_rate = 8000;
+constexpr int demo_sample_rate = 8000;
 constexpr std::uint32_t first_engine_ssrc = 0x5000;
 
 std::vector<std::int16_t> load_voice(const Party& party, const std::vector<std::filesystem::path>& dirs) {
@@ -29,7 +29,7 @@ std::vector<std::int16_t> load_voice(const Party& party, const std::vector<std::
         break;
       }
   const Pcm pcm = read_wav(path.string());
-  if (pcm.sample_rate != sample_rate || pcm.channels != 1)
+  if (pcm.sample_rate != demo_sample_rate || pcm.channels != 1)
     throw Error(errc::invalid_argument,
                 "voice " + quoted(path.string()) + " of " + party.name + " is " +
                     std::to_string(pcm.sample_rate) + " Hz, " + std::to_string(pcm.channels) +
@@ -274,7 +274,7 @@ class Centre {
   double recording_start_s(std::size_t i) const {
     std::vector<double> starts;
     for (const auto& [at_s, size] : clock_marks_[i])
-      if (size > 0) starts.push_back(at_s - static_cast<double>(size) / sample_rate);
+      if (size > 0) starts.push_back(at_s - static_cast<double>(size) / demo_sample_rate);
     if (starts.empty()) return 0;
     std::sort(starts.begin(), starts.end());
     return std::max(0.0, starts[starts.size() / 2]);
@@ -286,7 +286,7 @@ class Centre {
       const std::string& name = scenario_.parties[i].name;
       const std::vector<std::int16_t> recording = phones_->recording(i);
       PartyAudio audio{name, voices_[i], {}, 0, 0, 0};
-      audio.heard.assign(static_cast<std::size_t>(recording_start_s(i) * sample_rate), 0);
+      audio.heard.assign(static_cast<std::size_t>(recording_start_s(i) * demo_sample_rate), 0);
       audio.heard.insert(audio.heard.end(), recording.begin(), recording.end());
       const sim::PhoneStats stats = phones_->stats(i);
       audio.packets_received = stats.received;

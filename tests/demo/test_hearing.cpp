@@ -27,8 +27,8 @@ using namespace callsup::demo;
 
 namespace {
 
-constexpr std::size_t rate = 8000;
-constexpr std::size_t frame = rate / 50;  // 20 ms
+constexpr std::size_t sample_rate = 8000;
+constexpr std::size_t frame = sample_rate / 50;  // 20 ms
 const std::array<const char*, 3> voice_names{"customer", "agent", "supervisor"};
 
 const std::vector<std::int16_t>& voice(std::size_t index) {
@@ -92,7 +92,7 @@ double speech_seconds(const Source& s, std::size_t from, std::size_t to) {
     }
     if (power / frame >= 0.05 * loop_power) ++speaking;
   }
-  return static_cast<double>(speaking * frame) / rate;
+  return static_cast<double>(speaking * frame) / sample_rate;
 }
 
 /// `v` at a random loop offset where it speaks at least 0.5 s in the first `length` samples
@@ -159,7 +159,8 @@ TEST_CASE("demo: hearing: each voice alone is heard, and the two others are not"
   Margins margins;
   for (std::size_t v = 0; v < 3; ++v)
     for (int trial = 0; trial < 2; ++trial)
-      check_hearing(record(4 * rate, {speaking_source(v, 4 * rate, rng)}), {v}, "alone", margins);
+      check_hearing(record(4 * sample_rate, {speaking_source(v, 4 * sample_rate, rng)}), {v}, "alone",
+                    margins);
   margins.expect("alone", 0.9, 0.15);
 }
 
@@ -168,7 +169,8 @@ TEST_CASE("demo: hearing: in a mix of two, both are heard and the third is not")
   Margins margins;
   for (const auto& [a, b] : pairs)
     for (int trial = 0; trial < 2; ++trial) {
-      check_hearing(record(4 * rate, speaking_pair(a, b, 4 * rate, rng)), {a, b}, "pair", margins);
+      check_hearing(record(4 * sample_rate, speaking_pair(a, b, 4 * sample_rate, rng)), {a, b}, "pair",
+                    margins);
     }
   margins.expect("pairs", 0.75, 0.15);
 }
@@ -176,9 +178,9 @@ TEST_CASE("demo: hearing: in a mix of two, both are heard and the third is not")
 TEST_CASE("demo: hearing: G.711 both ways changes the scores little") {
   std::mt19937 rng(3);
   for (const auto& [a, b] : pairs) {
-    const std::vector<Source> sources = speaking_pair(a, b, 4 * rate, rng);
-    const auto coded = record(4 * rate, sources);
-    const auto linear = record(4 * rate, sources, false);
+    const std::vector<Source> sources = speaking_pair(a, b, 4 * sample_rate, rng);
+    const auto coded = record(4 * sample_rate, sources);
+    const auto linear = record(4 * sample_rate, sources, false);
     for (std::size_t v = 0; v < 3; ++v) {
       const SourceHearing with = find_source(coded, voice(v));
       const SourceHearing without = find_source(linear, voice(v));
@@ -191,7 +193,7 @@ TEST_CASE("demo: hearing: G.711 both ways changes the scores little") {
 
 TEST_CASE("demo: hearing: random offsets and lengths, every voice alone and every pair (fixed seed)") {
   std::mt19937 rng(2024);
-  std::uniform_int_distribution<std::size_t> length_of(2 * rate, 6 * rate);
+  std::uniform_int_distribution<std::size_t> length_of(2 * sample_rate, 6 * sample_rate);
   Margins margins;
   for (int round = 0; round < 2; ++round) {
     for (std::size_t v = 0; v < 3; ++v) {
@@ -212,19 +214,19 @@ TEST_CASE("demo: hearing: a source whose offset jumps by 60 ms mid-segment is st
   std::mt19937 rng(4);
   Margins margins;
   for (std::size_t v = 0; v < 3; ++v) {
-    Source alone = speaking_source(v, 4 * rate, rng);
-    alone.jump_at = 2 * rate;
+    Source alone = speaking_source(v, 4 * sample_rate, rng);
+    alone.jump_at = 2 * sample_rate;
     alone.jump = v == 1 ? -480 : 480;
-    check_hearing(record(4 * rate, {alone}), {v}, "alone, jump", margins);
+    check_hearing(record(4 * sample_rate, {alone}), {v}, "alone, jump", margins);
   }
   CHECK(margins.worst_present >= 0.9);  // alone, only the frames at the jump are lost
   for (const long jump : {480L, -480L}) {
     for (const auto& [a, b] : pairs) {
-      Source jumping = speaking_source(a, 4 * rate, rng);
-      jumping.jump_at = 2 * rate + 37;  // not on a frame boundary
+      Source jumping = speaking_source(a, 4 * sample_rate, rng);
+      jumping.jump_at = 2 * sample_rate + 37;  // not on a frame boundary
       jumping.jump = jump;
-      check_hearing(record(4 * rate, {jumping, speaking_source(b, 4 * rate, rng)}), {a, b}, "pair, jump",
-                    margins);
+      check_hearing(record(4 * sample_rate, {jumping, speaking_source(b, 4 * sample_rate, rng)}), {a, b},
+                    "pair, jump", margins);
     }
   }
   margins.expect("60 ms jump", 0.6, 0.15);
@@ -234,8 +236,8 @@ TEST_CASE("demo: hearing: lost packets (20 ms of silence) do not hide a voice") 
   std::mt19937 rng(5);
   Margins margins;
   for (const auto& [a, b] : pairs) {
-    auto recording = record(4 * rate, speaking_pair(a, b, 4 * rate, rng));
-    for (std::size_t at = 1000; at + frame <= recording.size(); at += rate / 2)  // 8 frames lost
+    auto recording = record(4 * sample_rate, speaking_pair(a, b, 4 * sample_rate, rng));
+    for (std::size_t at = 1000; at + frame <= recording.size(); at += sample_rate / 2)  // 8 frames lost
       std::fill_n(recording.begin() + static_cast<long>(at), frame, 0);
     check_hearing(recording, {a, b}, "dropouts", margins);
   }
@@ -247,7 +249,7 @@ TEST_CASE("demo: hearing: a source silent for the first half is heard, with abou
   // says that only part of its speech was there.
   std::mt19937 rng(6);
   std::uniform_int_distribution<std::size_t> offset(0, 60000);
-  const std::size_t length = 4 * rate;
+  const std::size_t length = 4 * sample_rate;
   const auto late_source = [&](std::size_t v) {
     for (;;) {
       Source s{v, offset(rng) % voice(v).size()};
@@ -274,34 +276,35 @@ TEST_CASE("demo: hearing: a source silent for the first half is heard, with abou
 
 TEST_CASE("demo: hearing: silence, white noise, a 1 kHz tone, an empty or too short recording hear nobody") {
   Margins margins;
-  check_hearing(std::vector<std::int16_t>(3 * rate, 0), {}, "silence", margins);
+  check_hearing(std::vector<std::int16_t>(3 * sample_rate, 0), {}, "silence", margins);
   check_hearing({}, {}, "empty", margins);
   std::mt19937 rng(7);
   for (const double level : {300.0, 3000.0, 12000.0}) {
     std::normal_distribution<double> noise(0, level);
-    std::vector<std::int16_t> hiss(3 * rate);
+    std::vector<std::int16_t> hiss(3 * sample_rate);
     for (std::int16_t& s : hiss) s = through_ulaw(static_cast<int>(std::lround(noise(rng))), true);
     check_hearing(hiss, {}, "white noise", margins);
   }
-  std::vector<std::int16_t> tone(3 * rate);
+  std::vector<std::int16_t> tone(3 * sample_rate);
   for (std::size_t t = 0; t < tone.size(); ++t)
-    tone[t] = through_ulaw(static_cast<int>(std::lround(
-                               8000 * std::sin(2 * std::numbers::pi * 1000 * static_cast<double>(t) / rate))),
-                           true);
+    tone[t] = through_ulaw(
+        static_cast<int>(
+            std::lround(8000 * std::sin(2 * std::numbers::pi * 1000 * static_cast<double>(t) / sample_rate))),
+        true);
   check_hearing(tone, {}, "1 kHz tone", margins);
   margins.expect("not a voice", 1, 0.05);
 
   // Less than one 0.5 s block of a voice, even alone: too little to tell, so nobody.
-  const auto short_one = record(rate / 2 - 1, {Source{0, 16000}});
+  const auto short_one = record(sample_rate / 2 - 1, {Source{0, 16000}});
   const SourceHearing found = find_source(short_one, voice(0));
   CHECK(found.score == 0);
   CHECK_FALSE(found.heard);
-  CHECK(find_source(std::vector<std::int16_t>(3 * rate, 0), voice(1)).score == 0);
+  CHECK(find_source(std::vector<std::int16_t>(3 * sample_rate, 0), voice(1)).score == 0);
 }
 
 TEST_CASE("demo: hearing: 1.5 s segments still decide right") {
   std::mt19937 rng(8);
-  const std::size_t length = 3 * rate / 2;
+  const std::size_t length = 3 * sample_rate / 2;
   Margins margins;
   for (int trial = 0; trial < 2; ++trial) {
     for (std::size_t v = 0; v < 3; ++v)
@@ -315,23 +318,23 @@ TEST_CASE("demo: hearing: 1.5 s segments still decide right") {
 TEST_CASE("demo: hearing: delay_ms and speaking_s say where and how long the source was found") {
   const Source customer{0, 12345};
   const Source supervisor{2, 40000};
-  const auto recording = record(4 * rate, {customer, supervisor});
+  const auto recording = record(4 * sample_rate, {customer, supervisor});
   const SourceHearing c = find_source(recording, voice(0));
   const SourceHearing s = find_source(recording, voice(2));
-  CHECK(c.delay_ms == doctest::Approx(12345 * 1000.0 / rate));
-  CHECK(s.delay_ms == doctest::Approx(40000 * 1000.0 / rate));
+  CHECK(c.delay_ms == doctest::Approx(12345 * 1000.0 / sample_rate));
+  CHECK(s.delay_ms == doctest::Approx(40000 * 1000.0 / sample_rate));
   for (const SourceHearing& found : {c, s}) {
     CHECK(found.speaking_s >= 1.0);
     CHECK(found.speaking_s <= 4.0);
   }
   // An offset near the loop's end wraps: the recording starts with its last samples.
   const std::size_t near_end = voice(1).size() - 800;
-  CHECK(find_source(record(4 * rate, {Source{1, near_end}}), voice(1)).delay_ms ==
-        doctest::Approx(static_cast<double>(near_end) * 1000.0 / rate));
+  CHECK(find_source(record(4 * sample_rate, {Source{1, near_end}}), voice(1)).delay_ms ==
+        doctest::Approx(static_cast<double>(near_end) * 1000.0 / sample_rate));
 }
 
 TEST_CASE("demo: hearing: a 16 kHz recording of 16 kHz voices") {
-  // The bundled voices at twice the rate (linear interpolation), mixed as at 8 kHz.
+  // The bundled voices at twice the sample_rate (linear interpolation), mixed as at 8 kHz.
   const auto upsampled = [](const std::vector<std::int16_t>& pcm) {
     std::vector<std::int16_t> out(2 * pcm.size());
     for (std::size_t i = 0; i < pcm.size(); ++i) {
@@ -342,7 +345,7 @@ TEST_CASE("demo: hearing: a 16 kHz recording of 16 kHz voices") {
   };
   std::array<std::vector<std::int16_t>, 3> wide;
   for (std::size_t v = 0; v < 3; ++v) wide[v] = upsampled(voice(v));
-  const std::size_t length = 4 * 2 * rate;
+  const std::size_t length = 4 * 2 * sample_rate;
   std::vector<std::int16_t> recording(length);
   for (std::size_t t = 0; t < length; ++t)
     recording[t] =
@@ -356,15 +359,15 @@ TEST_CASE("demo: hearing: a 16 kHz recording of 16 kHz voices") {
 }
 
 TEST_CASE("demo: hearing: bad arguments are errors naming them; a silent or tiny loop is harmless") {
-  const std::vector<std::int16_t> some(rate, 100);
+  const std::vector<std::int16_t> some(sample_rate, 100);
   CHECK_CALLSUP_ERROR(find_source(some, {}), errc::invalid_argument, "find_source: the source loop is empty");
   CHECK_CALLSUP_ERROR(find_source(some, voice(0), 0), errc::invalid_argument,
                       "sample rate 0 is not positive");
   CHECK_CALLSUP_ERROR(find_source(some, voice(0), -8000), errc::invalid_argument,
                       "sample rate -8000 is not positive");
 
-  const auto recording = record(3 * rate, {Source{0, 0}});
-  const SourceHearing silent = find_source(recording, std::vector<std::int16_t>(rate, 0));
+  const auto recording = record(3 * sample_rate, {Source{0, 0}});
+  const SourceHearing silent = find_source(recording, std::vector<std::int16_t>(sample_rate, 0));
   CHECK(silent.score == 0);
   CHECK_FALSE(silent.heard);
   for (const std::size_t size : {1, 2, 3, 50}) {

@@ -14,11 +14,11 @@
 #include <thread>
 #include <vector>
 
-#include "callsup/audit/audit_json.hpp"
 #include "callsup/audit/audit_sink.hpp"
-#include "callsup/audit/json_lines_audit_sink.hpp"
 #include "callsup/audit/memory_audit_sink.hpp"
 #include "callsup/error.hpp"
+#include "callsup/json/audit_json.hpp"
+#include "callsup/json/json_lines_audit_sink.hpp"
 #include "support/scratch_dir.hpp"
 
 using namespace callsup;
@@ -51,7 +51,7 @@ AuditRecord make_record(std::uint64_t sequence, EventKind kind = EventKind::atte
   return record;
 }
 
-void check_same(const AuditRecord& a, const AuditRecord& b) {
+void check_same_line(const AuditRecord& a, const AuditRecord& b) {
   CHECK(to_json_line(a) == to_json_line(b));  // covers every field; audit_json tests cover the mapping
   CHECK(a.time == b.time);
 }
@@ -99,7 +99,7 @@ TEST_CASE("audit_sinks: JsonLinesAuditSink writes one parseable line per record"
   REQUIRE(lines.size() == written.size());
   for (std::size_t i = 0; i < lines.size(); ++i) {
     CHECK(lines[i] == to_json_line(written[i]));
-    check_same(parse_audit_line(lines[i]), written[i]);
+    check_same_line(parse_audit_line(lines[i]), written[i]);
   }
   const std::string all = read_all(path);
   CHECK(all.back() == '\n');
@@ -117,7 +117,7 @@ TEST_CASE("audit_sinks: JsonLinesAuditSink: a record is in the file when write()
     std::vector<std::string> lines;
     for (std::string line; std::getline(reader, line);) lines.push_back(line);
     REQUIRE(lines.size() == seq);
-    check_same(parse_audit_line(lines.back()), make_record(seq));
+    check_same_line(parse_audit_line(lines.back()), make_record(seq));
   }
 }
 
@@ -140,7 +140,8 @@ TEST_CASE("audit_sinks: JsonLinesAuditSink appends and never truncates") {
   const auto lines = read_lines(path);
   REQUIRE(lines.size() == 4);
   CHECK(lines[0] == "previous content");
-  for (std::uint64_t seq = 1; seq <= 3; ++seq) check_same(parse_audit_line(lines[seq]), make_record(seq));
+  for (std::uint64_t seq = 1; seq <= 3; ++seq)
+    check_same_line(parse_audit_line(lines[seq]), make_record(seq));
 }
 
 TEST_CASE("audit_sinks: JsonLinesAuditSink: two sinks open on one file interleave whole lines") {
@@ -153,7 +154,8 @@ TEST_CASE("audit_sinks: JsonLinesAuditSink: two sinks open on one file interleav
   a.write(make_record(3));
   const auto lines = read_lines(path);
   REQUIRE(lines.size() == 3);
-  for (std::uint64_t seq = 1; seq <= 3; ++seq) check_same(parse_audit_line(lines[seq - 1]), make_record(seq));
+  for (std::uint64_t seq = 1; seq <= 3; ++seq)
+    check_same_line(parse_audit_line(lines[seq - 1]), make_record(seq));
 }
 
 TEST_CASE("audit_sinks: JsonLinesAuditSink creates the file no more permissive than 0640") {
@@ -264,7 +266,7 @@ TEST_CASE("audit_sinks: MemoryAuditSink keeps records in order") {
   sink.flush();  // the default hook: nothing to do
   REQUIRE(sink.size() == 3);
   const auto records = sink.records();
-  for (std::uint64_t i = 0; i < 3; ++i) check_same(records[i], make_record(i + 1, records[i].kind));
+  for (std::uint64_t i = 0; i < 3; ++i) check_same_line(records[i], make_record(i + 1, records[i].kind));
   const auto attempts = sink.of_kind(EventKind::attempt);
   REQUIRE(attempts.size() == 2);
   CHECK(attempts[0].sequence == 1);

@@ -19,8 +19,8 @@ using namespace callsup;
 
 namespace {
 
-// The 2-party call of most tests: agent (on-net 100) talking to customer (off-net), both up.
-const LegId agent = "agent";
+// The 2-party call of most tests: agent_leg (on-net 100) talking to customer (off-net), both up.
+const LegId agent_leg = "agent";
 const LegId customer = "cust";
 
 Call two_party(LegState agent_state = LegState::up, LegState customer_state = LegState::up) {
@@ -28,12 +28,12 @@ Call two_party(LegState agent_state = LegState::up, LegState customer_state = Le
   call.id = "c1";
   call.tenant = "acme";
   call.bridged = true;
-  call.legs.push_back(Leg::on_net(agent, "100", agent_state));
+  call.legs.push_back(Leg::on_net(agent_leg, "100", agent_state));
   call.legs.push_back(Leg::off_net(customer, "+15550001", customer_state));
   return call;
 }
 
-SupervisorRoute sup(const LegId& leg, Mode mode, const LegId& target = agent) {
+SupervisorRoute sup(const LegId& leg, Mode mode, const LegId& target = agent_leg) {
   SupervisorRoute s;
   s.supervisor_leg = leg;
   s.mode = mode;
@@ -178,20 +178,20 @@ TEST_SUITE("compute_routes") {
   TEST_CASE("compute_routes: listen — the table, cell by cell") {
     const Call call = two_party();
     const RouteSet set = routes_checked(call, {sup("sup", Mode::listen)}, {tap("rec"), tap("rec_w", true)});
-    // party (agent) hears: other party yes, listening supervisor no.
-    CHECK(set.hears(agent, customer));
-    CHECK_FALSE(set.hears(agent, "sup"));
+    // party (agent_leg) hears: other party yes, listening supervisor no.
+    CHECK(set.hears(agent_leg, customer));
+    CHECK_FALSE(set.hears(agent_leg, "sup"));
     // party (customer) hears: other party yes, listening supervisor no.
-    CHECK(set.hears(customer, agent));
+    CHECK(set.hears(customer, agent_leg));
     CHECK_FALSE(set.hears(customer, "sup"));
     // supervisor hears both parties.
-    CHECK(set.hears("sup", agent));
+    CHECK(set.hears("sup", agent_leg));
     CHECK(set.hears("sup", customer));
     // taps hear the parties, not the listening supervisor (whatever hears_whisper says).
-    CHECK(set.hears("rec", agent));
+    CHECK(set.hears("rec", agent_leg));
     CHECK(set.hears("rec", customer));
     CHECK_FALSE(set.hears("rec", "sup"));
-    CHECK(set.hears("rec_w", agent));
+    CHECK(set.hears("rec_w", agent_leg));
     CHECK(set.hears("rec_w", customer));
     CHECK_FALSE(set.hears("rec_w", "sup"));
     // taps are never heard; nobody hears themselves.
@@ -204,17 +204,17 @@ TEST_SUITE("compute_routes") {
   TEST_CASE("compute_routes: whisper — the table, cell by cell") {
     const Call call = two_party();
     const RouteSet set = routes_checked(call, {sup("sup", Mode::whisper)}, {tap("rec"), tap("rec_w", true)});
-    CHECK(set.hears(agent, customer));
-    CHECK(set.hears(agent, "sup"));  // the whisper target hears the whisper
-    CHECK(set.hears(customer, agent));
+    CHECK(set.hears(agent_leg, customer));
+    CHECK(set.hears(agent_leg, "sup"));  // the whisper target hears the whisper
+    CHECK(set.hears(customer, agent_leg));
     CHECK_FALSE(set.hears(customer, "sup"));  // the customer never does
-    CHECK(set.hears("sup", agent));
+    CHECK(set.hears("sup", agent_leg));
     CHECK(set.hears("sup", customer));
-    CHECK(set.hears("rec", agent));
+    CHECK(set.hears("rec", agent_leg));
     CHECK(set.hears("rec", customer));
     CHECK_FALSE(set.hears("rec", "sup"));  // not unless configured
     CHECK(set.hears("rec_w", "sup"));      // configured
-    CHECK(set.hears("rec_w", agent));
+    CHECK(set.hears("rec_w", agent_leg));
     CHECK(set.hears("rec_w", customer));
     CHECK(joined(set.listeners_of("sup")) == "agent,rec_w");
     CHECK(edges(set) ==
@@ -225,15 +225,15 @@ TEST_SUITE("compute_routes") {
   TEST_CASE("compute_routes: barge — the table, cell by cell") {
     const Call call = two_party();
     const RouteSet set = routes_checked(call, {sup("sup", Mode::barge)}, {tap("rec"), tap("rec_w", true)});
-    CHECK(set.hears(agent, customer));
-    CHECK(set.hears(agent, "sup"));
-    CHECK(set.hears(customer, agent));
+    CHECK(set.hears(agent_leg, customer));
+    CHECK(set.hears(agent_leg, "sup"));
+    CHECK(set.hears(customer, agent_leg));
     CHECK(set.hears(customer, "sup"));
-    CHECK(set.hears("sup", agent));
+    CHECK(set.hears("sup", agent_leg));
     CHECK(set.hears("sup", customer));
     CHECK(set.hears("rec", "sup"));
     CHECK(set.hears("rec_w", "sup"));
-    CHECK(set.hears("rec", agent));
+    CHECK(set.hears("rec", agent_leg));
     CHECK(set.hears("rec", customer));
     CHECK(joined(set.listeners_of("sup")) == "agent,cust,rec,rec_w");
     CHECK(joined(set.sources_of("sup")) == "agent,cust");
@@ -251,15 +251,15 @@ TEST_SUITE("compute_routes") {
         CHECK(set.hears("s1", "s2") == (second == Mode::barge));
         CHECK(set.hears("s2", "s1") == (first == Mode::barge));
         // parties: as for one supervisor, independently of the other.
-        CHECK(set.hears(agent, "s2") == (second != Mode::listen));
+        CHECK(set.hears(agent_leg, "s2") == (second != Mode::listen));
         CHECK(set.hears(customer, "s2") == (second == Mode::barge));
-        CHECK(set.hears(agent, "s1") == (first != Mode::listen));
+        CHECK(set.hears(agent_leg, "s1") == (first != Mode::listen));
         CHECK(set.hears(customer, "s1") == (first == Mode::barge));
         CHECK(set.hears("rec", "s2") == (second == Mode::barge));
         // supervisors always hear the parties (no private whisper here).
-        CHECK(set.hears("s1", agent));
+        CHECK(set.hears("s1", agent_leg));
         CHECK(set.hears("s1", customer));
-        CHECK(set.hears("s2", agent));
+        CHECK(set.hears("s2", agent_leg));
         CHECK(set.hears("s2", customer));
       }
   }
@@ -280,18 +280,18 @@ TEST_SUITE("compute_routes") {
         CHECK(set.listeners_of(absent).empty());
         CHECK(std::count(set.tone_listeners.begin(), set.tone_listeners.end(), absent) == 0);
       }
-      CHECK(set.hears(agent, customer));
-      CHECK(set.hears(customer, agent));
+      CHECK(set.hears(agent_leg, customer));
+      CHECK(set.hears(customer, agent_leg));
     }
   }
 
   TEST_CASE("compute_routes: a held agent does not get the whisper; held customer does not hear the barge") {
     const Call held_agent = two_party(LegState::held, LegState::up);
     const RouteSet whisper = routes_checked(held_agent, {sup("sup", Mode::whisper)});
-    CHECK_FALSE(whisper.hears(agent, "sup"));
-    CHECK_FALSE(whisper.hears("sup", agent));
+    CHECK_FALSE(whisper.hears(agent_leg, "sup"));
+    CHECK_FALSE(whisper.hears("sup", agent_leg));
     CHECK(whisper.hears("sup", customer));
-    CHECK_FALSE(whisper.hears(customer, agent));
+    CHECK_FALSE(whisper.hears(customer, agent_leg));
 
     const Call held_customer = two_party(LegState::up, LegState::held);
     const RouteSet barge = routes_checked(held_customer, {sup("sup", Mode::barge)});
@@ -309,8 +309,8 @@ TEST_SUITE("compute_routes") {
       CHECK(set.sources_of("down").empty());
       CHECK(set.listeners_of("down").empty());
       // The other supervisor is unaffected.
-      CHECK(set.hears(agent, "other"));
-      CHECK(set.hears("other", agent));
+      CHECK(set.hears(agent_leg, "other"));
+      CHECK(set.hears("other", agent_leg));
     }
     SupervisorRoute alone = sup("down", Mode::barge);
     alone.supervisor_up = false;
@@ -332,7 +332,7 @@ TEST_SUITE("compute_routes") {
       const RouteSet set = routes_checked(call, {customer_only});
       CHECK(joined(set.sources_of("sup")) == "cust,cust2");
       // The direction is about what the supervisor hears, not about the whisper.
-      CHECK(set.hears(agent, "sup") == (mode == Mode::whisper));
+      CHECK(set.hears(agent_leg, "sup") == (mode == Mode::whisper));
     }
   }
 
@@ -356,8 +356,8 @@ TEST_SUITE("compute_routes") {
       SupervisorRoute s = sup("sup", mode);
       s.stereo = true;
       const RouteSet set = routes_checked(call, {s, sup("barger", Mode::barge)}, {tap("rec", true)});
-      REQUIRE(set.find("sup", agent));
-      CHECK(set.find("sup", agent)->channel == Channel::left);
+      REQUIRE(set.find("sup", agent_leg));
+      CHECK(set.find("sup", agent_leg)->channel == Channel::left);
       REQUIRE(set.find("sup", customer));
       CHECK(set.find("sup", customer)->channel == Channel::right);
       REQUIRE(set.find("sup", "cust2"));
@@ -379,7 +379,7 @@ TEST_SUITE("compute_routes") {
     s.stereo = true;
     const RouteSet set = routes_checked(call, {s});
     CHECK(set.find("sup", customer)->channel == Channel::left);
-    CHECK(set.find("sup", agent)->channel == Channel::right);
+    CHECK(set.find("sup", agent_leg)->channel == Channel::right);
   }
 
   TEST_CASE("compute_routes: private whisper — the supervisor hears nothing while whispering") {
@@ -388,7 +388,7 @@ TEST_SUITE("compute_routes") {
     s.private_whisper = true;
     const RouteSet set = routes_checked(call, {s, sup("barger", Mode::barge)}, {tap("rec", true)});
     CHECK(set.sources_of("sup").empty());
-    CHECK(set.hears(agent, "sup"));
+    CHECK(set.hears(agent_leg, "sup"));
     CHECK_FALSE(set.hears(customer, "sup"));
     CHECK(set.hears("rec", "sup"));
     // private_whisper only matters while whispering.
@@ -407,7 +407,7 @@ TEST_SUITE("compute_routes") {
     CHECK(s.whisper_target() == customer);
     const RouteSet set = routes_checked(call, {s}, {tap("rec")});
     CHECK(set.hears(customer, "sup"));
-    CHECK_FALSE(set.hears(agent, "sup"));
+    CHECK_FALSE(set.hears(agent_leg, "sup"));
     CHECK_FALSE(set.hears("rec", "sup"));
     CHECK(joined(set.sources_of("sup")) == "agent,cust");
     // In listen and barge the whisper leg changes nothing.
@@ -435,8 +435,8 @@ TEST_SUITE("compute_routes") {
         CHECK(r.gain == 1.0f);
     }
     CHECK(set.find("sup", "barger")->gain == s.gain);  // another supervisor heard at the listener's gain
-    CHECK(set.find("barger", agent)->gain == loud.gain);
-    CHECK(set.find(agent, "sup")->gain ==
+    CHECK(set.find("barger", agent_leg)->gain == loud.gain);
+    CHECK(set.find(agent_leg, "sup")->gain ==
           1.0f);  // the whisper is not scaled by the whisperer's listening volume
   }
 
@@ -552,11 +552,11 @@ TEST_SUITE("compute_routes") {
 
   TEST_CASE("compute_routes: id collisions and empty ids are errors naming the id") {
     const Call call = two_party();
-    CHECK_CALLSUP_ERROR(compute_routes(call, {sup(agent, Mode::listen)}), errc::duplicate_id, "'agent'");
+    CHECK_CALLSUP_ERROR(compute_routes(call, {sup(agent_leg, Mode::listen)}), errc::duplicate_id, "'agent'");
     CHECK_CALLSUP_ERROR(compute_routes(call, {sup(customer, Mode::barge)}), errc::duplicate_id, "'cust'");
     CHECK_CALLSUP_ERROR(compute_routes(call, {sup("sup", Mode::listen), sup("sup", Mode::barge)}),
                         errc::duplicate_id, "'sup'");
-    CHECK_CALLSUP_ERROR(compute_routes(call, {}, {tap(agent)}), errc::duplicate_id, "'agent'");
+    CHECK_CALLSUP_ERROR(compute_routes(call, {}, {tap(agent_leg)}), errc::duplicate_id, "'agent'");
     CHECK_CALLSUP_ERROR(compute_routes(call, {sup("sup", Mode::listen)}, {tap("sup")}), errc::duplicate_id,
                         "'sup'");
     CHECK_CALLSUP_ERROR(compute_routes(call, {}, {tap("rec"), tap("rec", true)}), errc::duplicate_id,
@@ -565,12 +565,13 @@ TEST_SUITE("compute_routes") {
                         "supervisor leg");
     CHECK_CALLSUP_ERROR(compute_routes(call, {}, {tap("")}), errc::invalid_argument, "tap id");
     // A supervisor that is not up still may not reuse an id.
-    SupervisorRoute down = sup(agent, Mode::listen);
+    SupervisorRoute down = sup(agent_leg, Mode::listen);
     down.supervisor_up = false;
     CHECK_CALLSUP_ERROR(compute_routes(call, {down}), errc::duplicate_id, "'agent'");
     // A gone leg's id is still taken.
     const Call with_gone = two_party(LegState::gone);
-    CHECK_CALLSUP_ERROR(compute_routes(with_gone, {sup(agent, Mode::listen)}), errc::duplicate_id, "'agent'");
+    CHECK_CALLSUP_ERROR(compute_routes(with_gone, {sup(agent_leg, Mode::listen)}), errc::duplicate_id,
+                        "'agent'");
   }
 
   TEST_CASE("compute_routes: volume_gain") {

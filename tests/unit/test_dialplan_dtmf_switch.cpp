@@ -12,11 +12,11 @@
 using namespace callsup;
 using callsup::testing::custom_plan;
 using namespace std::chrono_literals;
-using Kind = DtmfResult::Kind;
+using ResultKind = DtmfResult::Kind;
 
 namespace {
 
-void check_result(const DtmfResult& result, Kind kind, const std::string& digits) {
+void check_result(const DtmfResult& result, ResultKind kind, const std::string& digits) {
   CHECK(to_string(result.kind) == to_string(kind));
   CHECK(result.digits == digits);
 }
@@ -27,42 +27,42 @@ TEST_CASE("dialplan dtmf switch: custom plan single-digit codes") {
   ManualClock clock;
   DtmfSwitch sw(custom_plan(), clock);
   auto whisper = sw.feed('2');
-  check_result(whisper, Kind::command, "2");
+  check_result(whisper, ResultKind::command, "2");
   CHECK(whisper.command == DtmfCommand::switch_to(Mode::whisper));
   auto barge = sw.feed('3');
-  check_result(barge, Kind::command, "3");
+  check_result(barge, ResultKind::command, "3");
   CHECK(barge.command == DtmfCommand::switch_to(Mode::barge));
-  check_result(sw.feed('9'), Kind::unrecognised, "9");
-  check_result(sw.feed('#'), Kind::unrecognised, "#");
+  check_result(sw.feed('9'), ResultKind::unrecognised, "9");
+  check_result(sw.feed('#'), ResultKind::unrecognised, "#");
   CHECK(sw.pending().empty());
 }
 
 TEST_CASE("dialplan dtmf switch: stratus *8x codes digit by digit") {
   ManualClock clock;
   DtmfSwitch sw(stratus_plan(), clock);
-  check_result(sw.feed('*'), Kind::pending, "*");
+  check_result(sw.feed('*'), ResultKind::pending, "*");
   CHECK(sw.pending() == "*");
-  check_result(sw.feed('8'), Kind::pending, "*8");
+  check_result(sw.feed('8'), ResultKind::pending, "*8");
   CHECK(sw.pending() == "*8");
   auto whisper = sw.feed('1');
-  check_result(whisper, Kind::command, "*81");
+  check_result(whisper, ResultKind::command, "*81");
   CHECK(whisper.command == DtmfCommand::switch_to(Mode::whisper));
   CHECK(sw.pending().empty());
 
   sw.feed('*');
   sw.feed('8');
   auto barge = sw.feed('2');
-  check_result(barge, Kind::command, "*82");
+  check_result(barge, ResultKind::command, "*82");
   CHECK(barge.command == DtmfCommand::switch_to(Mode::barge));
 
   sw.feed('*');
   sw.feed('8');
   auto listen = sw.feed('0');
-  check_result(listen, Kind::command, "*80");
+  check_result(listen, ResultKind::command, "*80");
   CHECK(listen.command == DtmfCommand::switch_to(Mode::listen));
 
   auto leave = sw.feed('#');
-  check_result(leave, Kind::command, "#");
+  check_result(leave, ResultKind::command, "#");
   CHECK(leave.command == DtmfCommand::leave());
 }
 
@@ -71,15 +71,15 @@ TEST_CASE("dialplan dtmf switch: unrecognised sequences are discarded") {
   DtmfSwitch sw(stratus_plan(), clock);
   sw.feed('*');
   sw.feed('8');
-  check_result(sw.feed('9'), Kind::unrecognised, "*89");
+  check_result(sw.feed('9'), ResultKind::unrecognised, "*89");
   CHECK(sw.pending().empty());
-  check_result(sw.feed('5'), Kind::unrecognised, "5");
+  check_result(sw.feed('5'), ResultKind::unrecognised, "5");
   sw.feed('*');
-  check_result(sw.feed('1'), Kind::unrecognised, "*1");
+  check_result(sw.feed('1'), ResultKind::unrecognised, "*1");
   // After discarding, the switch works normally.
-  check_result(sw.feed('*'), Kind::pending, "*");
-  check_result(sw.feed('8'), Kind::pending, "*8");
-  check_result(sw.feed('0'), Kind::command, "*80");
+  check_result(sw.feed('*'), ResultKind::pending, "*");
+  check_result(sw.feed('8'), ResultKind::pending, "*8");
+  check_result(sw.feed('0'), ResultKind::command, "*80");
 }
 
 TEST_CASE("dialplan dtmf switch: a digit that starts a code restarts the buffer") {
@@ -87,14 +87,14 @@ TEST_CASE("dialplan dtmf switch: a digit that starts a code restarts the buffer"
   DtmfSwitch sw(stratus_plan(), clock);
   sw.feed('*');
   // "**" is no code, but the second "*" starts "*8x": report the first, keep the second.
-  check_result(sw.feed('*'), Kind::unrecognised, "*");
+  check_result(sw.feed('*'), ResultKind::unrecognised, "*");
   CHECK(sw.pending() == "*");
-  check_result(sw.feed('8'), Kind::pending, "*8");
-  check_result(sw.feed('*'), Kind::unrecognised, "*8");
+  check_result(sw.feed('8'), ResultKind::pending, "*8");
+  check_result(sw.feed('*'), ResultKind::unrecognised, "*8");
   CHECK(sw.pending() == "*");
-  check_result(sw.feed('8'), Kind::pending, "*8");
+  check_result(sw.feed('8'), ResultKind::pending, "*8");
   auto whisper = sw.feed('1');
-  check_result(whisper, Kind::command, "*81");
+  check_result(whisper, ResultKind::command, "*81");
   CHECK(whisper.command == DtmfCommand::switch_to(Mode::whisper));
 }
 
@@ -105,7 +105,7 @@ TEST_CASE("dialplan dtmf switch: a whole code that breaks a sequence wins") {
   sw.feed('8');
   // "#" alone is the exit code: the supervisor wants out; "*8" is dropped.
   auto leave = sw.feed('#');
-  check_result(leave, Kind::command, "#");
+  check_result(leave, ResultKind::command, "#");
   CHECK(leave.command == DtmfCommand::leave());
   CHECK(sw.pending().empty());
 }
@@ -113,15 +113,15 @@ TEST_CASE("dialplan dtmf switch: a whole code that breaks a sequence wins") {
 TEST_CASE("dialplan dtmf switch: inter-digit timeout via poll") {
   ManualClock clock;
   DtmfSwitch sw(stratus_plan(), clock);
-  check_result(sw.poll(), Kind::pending, "");  // nothing buffered, nothing to report
+  check_result(sw.poll(), ResultKind::pending, "");  // nothing buffered, nothing to report
   sw.feed('*');
   clock.advance(1999ms);
-  check_result(sw.poll(), Kind::pending, "*");
+  check_result(sw.poll(), ResultKind::pending, "*");
   CHECK(sw.pending() == "*");
   clock.advance(2ms);
-  check_result(sw.poll(), Kind::timed_out, "*");
+  check_result(sw.poll(), ResultKind::timed_out, "*");
   CHECK(sw.pending().empty());
-  check_result(sw.poll(), Kind::pending, "");  // reported once
+  check_result(sw.poll(), ResultKind::pending, "");  // reported once
 }
 
 TEST_CASE("dialplan dtmf switch: the timeout runs from the last digit") {
@@ -131,8 +131,8 @@ TEST_CASE("dialplan dtmf switch: the timeout runs from the last digit") {
   clock.advance(1500ms);
   sw.feed('8');
   clock.advance(1500ms);  // 3 s after '*', 1.5 s after '8'
-  check_result(sw.poll(), Kind::pending, "*8");
-  check_result(sw.feed('1'), Kind::command, "*81");
+  check_result(sw.poll(), ResultKind::pending, "*8");
+  check_result(sw.feed('1'), ResultKind::command, "*81");
 }
 
 TEST_CASE("dialplan dtmf switch: timeout is reached at exactly the inter-digit timeout") {
@@ -142,7 +142,7 @@ TEST_CASE("dialplan dtmf switch: timeout is reached at exactly the inter-digit t
   DtmfSwitch sw(plan, clock);
   sw.feed('*');
   clock.advance(500ms);
-  check_result(sw.poll(), Kind::timed_out, "*");
+  check_result(sw.poll(), ResultKind::timed_out, "*");
 }
 
 TEST_CASE("dialplan dtmf switch: a digit after the timeout discards the stale buffer first") {
@@ -152,18 +152,18 @@ TEST_CASE("dialplan dtmf switch: a digit after the timeout discards the stale bu
   sw.feed('8');
   clock.advance(2500ms);
   // The stale "*8" is gone; "1" is handled on its own (and is no stratus code).
-  check_result(sw.feed('1'), Kind::unrecognised, "1");
+  check_result(sw.feed('1'), ResultKind::unrecognised, "1");
   CHECK(sw.pending().empty());
 
   sw.feed('*');
   sw.feed('8');
   clock.advance(2500ms);
-  check_result(sw.feed('*'), Kind::pending, "*");  // fresh start, not "*8*"
-  check_result(sw.feed('8'), Kind::pending, "*8");
-  check_result(sw.feed('2'), Kind::command, "*82");
+  check_result(sw.feed('*'), ResultKind::pending, "*");  // fresh start, not "*8*"
+  check_result(sw.feed('8'), ResultKind::pending, "*8");
+  check_result(sw.feed('2'), ResultKind::command, "*82");
 
   DtmfSwitch custom(custom_plan(), clock);
-  check_result(custom.feed('2'), Kind::command, "2");
+  check_result(custom.feed('2'), ResultKind::command, "2");
 }
 
 TEST_CASE("dialplan dtmf switch: invalid characters throw naming them; a-d are folded") {
@@ -172,10 +172,10 @@ TEST_CASE("dialplan dtmf switch: invalid characters throw naming them; a-d are f
   plan.dtmf_codes.push_back({"A", DtmfCommand::next()});
   plan.dtmf_codes.push_back({"*D", DtmfCommand::leave()});
   DtmfSwitch sw(plan, clock);
-  check_result(sw.feed('a'), Kind::command, "A");
-  check_result(sw.feed('*'), Kind::pending, "*");
+  check_result(sw.feed('a'), ResultKind::command, "A");
+  check_result(sw.feed('*'), ResultKind::pending, "*");
   auto leave = sw.feed('d');
-  check_result(leave, Kind::command, "*D");
+  check_result(leave, ResultKind::command, "*D");
   CHECK(leave.command == DtmfCommand::leave());
 
   for (char bad : {'E', 'e', 'x', ' ', '+', '\0', '\x7f'}) {
@@ -202,8 +202,8 @@ TEST_CASE("dialplan dtmf switch: reset forgets pending digits") {
   sw.feed('8');
   sw.reset();
   CHECK(sw.pending().empty());
-  check_result(sw.poll(), Kind::pending, "");
-  check_result(sw.feed('1'), Kind::unrecognised, "1");
+  check_result(sw.poll(), ResultKind::pending, "");
+  check_result(sw.feed('1'), ResultKind::unrecognised, "1");
 }
 
 TEST_CASE("dialplan dtmf switch: freeswitch whisper to either party, next and exit") {
@@ -215,13 +215,13 @@ TEST_CASE("dialplan dtmf switch: freeswitch whisper to either party, next and ex
         DtmfCommand{DtmfCommand::Action::switch_mode, Mode::whisper, WhisperTo::other_party});
   CHECK(sw.feed('*').command.action == DtmfCommand::Action::next_target);
   CHECK(sw.feed('#').command.action == DtmfCommand::Action::exit);
-  check_result(sw.feed('9'), Kind::unrecognised, "9");
+  check_result(sw.feed('9'), ResultKind::unrecognised, "9");
 }
 
 TEST_CASE("dialplan dtmf switch: works with the steady clock") {
   SteadyClock clock;
   DtmfSwitch sw(star91_plan(), clock);
-  check_result(sw.feed('5'), Kind::command, "5");
+  check_result(sw.feed('5'), ResultKind::command, "5");
   CHECK(sw.plan().name == "star91");
 }
 

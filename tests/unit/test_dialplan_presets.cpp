@@ -7,12 +7,12 @@
 #include "callsup/dialplan/dtmf_switch.hpp"
 #include "callsup/dialplan/presets.hpp"
 #include "callsup/dialplan/validate.hpp"
+#include "support/plan_context.hpp"
 
 using namespace callsup;
+using callsup::test::three_or_four;
 
 namespace {
-
-const PlanContext three_or_four{{3, 4}, {}};
 
 /// Feeds a whole code and returns the last outcome (earlier digits must all be pending).
 DtmfResult feed_code(DtmfSwitch& sw, const std::string& digits) {

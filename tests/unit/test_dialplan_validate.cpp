@@ -8,8 +8,10 @@
 #include "callsup/dialplan/dtmf_switch.hpp"
 #include "callsup/dialplan/presets.hpp"
 #include "callsup/dialplan/validate.hpp"
+#include "support/plan_context.hpp"
 
 using namespace callsup;
+using callsup::test::three_or_four;
 using namespace std::chrono_literals;
 
 namespace {
@@ -25,8 +27,6 @@ FeatureCodePlan base_plan() {
                      {"#", DtmfCommand::leave()}};
   return plan;
 }
-
-const PlanContext three_or_four{{3, 4}, {}};
 
 /// validate() must throw invalid_plan with exactly `expected` (the only problem), and
 /// plan_problems() must report it.

@@ -21,7 +21,7 @@ using namespace callsup;
 
 namespace {
 
-using Kind = DirectoryChange::Kind;
+using ChangeKind = DirectoryChange::Kind;
 
 // `operation` throws Error(code) whose message contains every fragment.
 template <typename Fn>
@@ -401,12 +401,15 @@ TEST_CASE("directory: observers get each change with its version") {
   directory.remove_extension("745");
   CHECK_THROWS_AS(directory.remove_extension("745"), Error);  // failures are not announced
 
-  const std::vector<std::tuple<Kind, std::string, bool>> expected = {
-      {Kind::tenant, "acme", false},   {Kind::tenant, "globex", false}, {Kind::site, "berlin", false},
-      {Kind::site, "munich", false},   {Kind::site, "hq", false},       {Kind::extension, "700", false},
-      {Kind::extension, "744", false}, {Kind::extension, "745", false}, {Kind::extension, "746", false},
-      {Kind::extension, "747", false}, {Kind::extension, "200", false}, {Kind::group, "Support", false},
-      {Kind::extension, "745", false}, {Kind::group, "Support", true},  {Kind::extension, "745", true}};
+  const std::vector<std::tuple<ChangeKind, std::string, bool>> expected = {
+      {ChangeKind::tenant, "acme", false},   {ChangeKind::tenant, "globex", false},
+      {ChangeKind::site, "berlin", false},   {ChangeKind::site, "munich", false},
+      {ChangeKind::site, "hq", false},       {ChangeKind::extension, "700", false},
+      {ChangeKind::extension, "744", false}, {ChangeKind::extension, "745", false},
+      {ChangeKind::extension, "746", false}, {ChangeKind::extension, "747", false},
+      {ChangeKind::extension, "200", false}, {ChangeKind::group, "Support", false},
+      {ChangeKind::extension, "745", false}, {ChangeKind::group, "Support", true},
+      {ChangeKind::extension, "745", true}};
   REQUIRE(recorder.changes.size() == expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {
     CAPTURE(i);
@@ -446,7 +449,7 @@ TEST_CASE("directory: observers run after the lock is released: they may read an
   auto subscription = directory.subscribe([&](const DirectoryChange& change) {
     // Each of these takes the directory's lock; if the change still held it, this would deadlock.
     CHECK(directory.version() == change.version);
-    if (change.kind == Kind::extension && !change.removed)
+    if (change.kind == ChangeKind::extension && !change.removed)
       seen.push_back(directory.extension(change.name)->display_name);
     CHECK(directory.extension_count() >= 1);
     CHECK_FALSE(directory.supervises_member("700", "nobody"));
@@ -464,7 +467,7 @@ TEST_CASE("directory: observers run after the lock is released: they may read an
   std::vector<std::uint64_t> versions;
   auto subscription3 = reactive.subscribe([&](const DirectoryChange& change) {
     versions.push_back(change.version);
-    if (change.kind == Kind::extension && change.name == "1") reactive.add_extension(profile("2"));
+    if (change.kind == ChangeKind::extension && change.name == "1") reactive.add_extension(profile("2"));
   });
   reactive.add_extension(profile("1"));
   CHECK(reactive.find_extension("2"));

@@ -40,14 +40,14 @@ std::vector<std::uint8_t> protected_rtp(SrtpContext& phone, std::uint16_t sequen
   return packet;
 }
 
-MediaEngineConfig one_thread() {
+MediaEngineConfig single_thread_config() {
   MediaEngineConfig config;
   config.threads = 1;
   return config;
 }
 
 struct Fixture {
-  MediaEngine engine{one_thread()};
+  MediaEngine engine{single_thread_config()};
   UdpPeer phone;
   std::shared_ptr<RtpEndpoint> endpoint;
   std::uint16_t sequence = 1;
@@ -178,7 +178,7 @@ TEST_CASE("media: engine drops tampered and replayed SRTP and counts them") {
 }
 
 TEST_CASE("media: a shared-socket leg needs its peer's address or SSRC") {
-  MediaEngine engine(one_thread());
+  MediaEngine engine(single_thread_config());
   EndpointConfig config;  // shared socket, nothing to tell its packets apart
   CHECK_CALLSUP_ERROR(engine.add_endpoint("call-1", "leg-a", config), errc::invalid_argument, "leg-a");
   config.remote_ssrc = 42;
@@ -187,7 +187,7 @@ TEST_CASE("media: a shared-socket leg needs its peer's address or SSRC") {
 }
 
 TEST_CASE("media: engine rejects bad endpoint and engine configurations naming the value") {
-  MediaEngine engine(one_thread());
+  MediaEngine engine(single_thread_config());
   EndpointConfig config;
   config.remote_ssrc = 1;
   config.codec.name = "G729";
@@ -198,10 +198,10 @@ TEST_CASE("media: engine rejects bad endpoint and engine configurations naming t
   config.telephone_event_payload_type = 101;
   config.srtp_send = key_material(make_sdes_crypto(SrtpSuite::aes_cm_128_hmac_sha1_80));
   CHECK_CALLSUP_ERROR(engine.add_endpoint("c", "l3", config), errc::invalid_argument, "srtp_receive");
-  MediaEngineConfig bad = one_thread();
+  MediaEngineConfig bad = single_thread_config();
   bad.ptime_ms = 25;
   CHECK_CALLSUP_ERROR(MediaEngine{bad}, errc::invalid_argument, "25");
-  bad = one_thread();
+  bad = single_thread_config();
   bad.port_min = 3000;
   bad.port_max = 2000;
   CHECK_CALLSUP_ERROR(MediaEngine{bad}, errc::invalid_argument, "3000-2000");

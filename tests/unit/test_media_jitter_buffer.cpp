@@ -26,7 +26,7 @@ inline doctest::String toString(JitterBuffer::Frame::Kind v) { return std::strin
 namespace {
 
 constexpr std::uint32_t spf = 160;
-constexpr std::uint32_t ssrc_a = 0x1234'5678;
+constexpr std::uint32_t stream_a_ssrc = 0x1234'5678;
 
 /// Payload bytes that identify a packet: its length and content both depend on the sequence
 /// number and timestamp, so a view of the wrong slot or a stale slot is caught.
@@ -42,7 +42,7 @@ struct Sender {
   std::uint16_t first_sequence = 1000;
   std::uint32_t first_timestamp = 80'000;
   std::uint32_t step = spf;
-  std::uint32_t ssrc = ssrc_a;
+  std::uint32_t ssrc = stream_a_ssrc;
 
   std::uint16_t sequence(int n) const { return static_cast<std::uint16_t>(first_sequence + n); }
   std::uint32_t timestamp(int n) const { return first_timestamp + static_cast<std::uint32_t>(n) * step; }
@@ -510,15 +510,15 @@ TEST_CASE("media: jitter buffer rejects payloads larger than max_payload") {
   JitterBuffer buffer(config);
   const std::vector<std::uint8_t> big(161, 0x55);
   const std::vector<std::uint8_t> fits(160, 0xAA);
-  CHECK(buffer.push(1, 160, ssrc_a, false, big) == PushResult::too_large);
+  CHECK(buffer.push(1, 160, stream_a_ssrc, false, big) == PushResult::too_large);
   CHECK(buffer.stats().too_large == 1);
   CHECK(buffer.stats().pushed == 0);
   CHECK(buffer.pop().kind == Kind::idle);  // a rejected packet does not start the stream
-  CHECK(buffer.push(1, 160, ssrc_a, false, fits) == PushResult::accepted);
+  CHECK(buffer.push(1, 160, stream_a_ssrc, false, fits) == PushResult::accepted);
   const auto frame = buffer.pop();
   REQUIRE(frame.kind == Kind::audio);
   CHECK(std::vector<std::uint8_t>(frame.payload.begin(), frame.payload.end()) == fits);
-  CHECK(buffer.push(3, 480, ssrc_a, false, {}) == PushResult::accepted);  // empty payloads are kept
+  CHECK(buffer.push(3, 480, stream_a_ssrc, false, {}) == PushResult::accepted);  // empty payloads are kept
   CHECK(buffer.pop().kind == Kind::missing);
   CHECK(buffer.pop().payload.empty());
 }

@@ -37,7 +37,7 @@ MixPlan plan_for(const RouteSet& routes, const std::vector<LegId>& slots) {
 }
 
 /// A route set with one listener "l" hearing the given (source, gain, channel) routes.
-RouteSet hand_made(std::vector<Route> routes) {
+RouteSet one_listener_routes(std::vector<Route> routes) {
   RouteSet set;
   set.call = "c9";
   set.routes = std::move(routes);
@@ -171,7 +171,7 @@ TEST_SUITE("media: software mixer") {
 
   TEST_CASE("media: mixer — sums clamp to [-32768, 32767] once, at the end") {
     const std::vector<LegId> slots{"a", "b", "c", "l2", "l3", "lg"};
-    const MixPlan plan = plan_for(hand_made({
+    const MixPlan plan = plan_for(one_listener_routes({
                                       {"a", "l2", 1.0f, Channel::mono},
                                       {"b", "l2", 1.0f, Channel::mono},
                                       {"a", "l3", 1.0f, Channel::mono},
@@ -206,7 +206,7 @@ TEST_SUITE("media: software mixer") {
     for (float gain : gains) {
       CAPTURE(gain);
       const std::vector<LegId> slots{"a", "b", "one", "two"};
-      const MixPlan plan = plan_for(hand_made({
+      const MixPlan plan = plan_for(one_listener_routes({
                                         {"a", "one", gain, Channel::mono},
                                         {"a", "two", gain, Channel::mono},
                                         {"b", "two", 0.75f, Channel::mono},
@@ -290,7 +290,7 @@ TEST_SUITE("media: software mixer") {
 
   TEST_CASE("media: mixer — stereo: left/right routes on their side, mono routes on both") {
     const std::vector<LegId> slots{"a", "b", "c", "l"};
-    const MixPlan plan = plan_for(hand_made({
+    const MixPlan plan = plan_for(one_listener_routes({
                                       {"a", "l", 1.0f, Channel::left},
                                       {"b", "l", 1.0f, Channel::right},
                                       {"c", "l", 0.5f, Channel::mono},
@@ -403,7 +403,7 @@ TEST_SUITE("media: software mixer") {
 
   TEST_CASE("media: mixer — negative or NaN gains (never published) mix as silence") {
     const std::vector<LegId> slots{"a", "b", "l"};
-    const MixPlan plan = plan_for(hand_made({
+    const MixPlan plan = plan_for(one_listener_routes({
                                       {"a", "l", -1.0f, Channel::mono},
                                       {"b", "l", std::numeric_limits<float>::quiet_NaN(), Channel::mono},
                                   }),

@@ -11,9 +11,11 @@
 
 #include "callsup/media/rtp_packet.hpp"
 
+#include "support/bytes.hpp"
 #include "support/checks.hpp"
 
 using namespace callsup;
+using callsup::test::concat;
 
 namespace callsup {
 // Internal linkage: other test files may print RtpError their own way.
@@ -28,11 +30,6 @@ Bytes bytes(std::initializer_list<int> values) {
   Bytes out;
   for (int v : values) out.push_back(static_cast<std::uint8_t>(v));
   return out;
-}
-
-Bytes concat(Bytes a, const Bytes& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
 }
 
 /// A fixed header: V=2, P/X/CC from `first_low` (the low 6 bits of byte 0), M=1, PT=96,

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "callsup/media/sdes.hpp"
+#include "support/bytes.hpp"
 #include "support/checks.hpp"
 
 namespace {
@@ -17,6 +18,7 @@ namespace {
 using callsup::errc;
 using callsup::SdesCrypto;
 using callsup::SrtpSuite;
+using callsup::test::concat;
 using Bytes = std::vector<std::uint8_t>;
 
 // An independent base64 decoder (OpenSSL's), for the expected bytes.
@@ -35,12 +37,6 @@ std::string openssl_base64(const Bytes& bytes) {
   const int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(),
                                      static_cast<int>(bytes.size()));
   out.resize(static_cast<std::size_t>(length));
-  return out;
-}
-
-Bytes concat(const Bytes& a, const Bytes& b) {
-  Bytes out = a;
-  out.insert(out.end(), b.begin(), b.end());
   return out;
 }
 

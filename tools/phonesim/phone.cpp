@@ -9,6 +9,7 @@
 #include "callsup/error.hpp"
 #include "callsup/media/rtp_packet.hpp"
 #include "callsup/media/telephone_event.hpp"
+#include "counter_bump.hpp"
 #include "udp_batch.hpp"
 
 namespace callsup::sim {
@@ -16,12 +17,6 @@ namespace {
 
 constexpr std::size_t max_cycle_frames = 50;  // precompute: loop at most 1 s (at 20 ms)
 constexpr int max_gap_fill_seconds = 10;      // a larger timestamp jump is a restart, not loss
-
-// The set's thread is the only writer of a phone's counters: a plain load + store is enough
-// (no read-modify-write) and readers on other threads see whole values.
-void bump(std::atomic<std::uint64_t>& counter, std::uint64_t n = 1) noexcept {
-  counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
-}
 
 std::string phone_label(const PhoneConfig& config) {
   return config.name.empty() ? std::string("phone") : "phone " + quoted(config.name);

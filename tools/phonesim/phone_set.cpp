@@ -23,6 +23,8 @@
 
 #include "callsup/error.hpp"
 #include "callsup/media/rtp_packet.hpp"
+#include "counter_bump.hpp"
+#include "owned_fd.hpp"
 #include "phone.hpp"
 #include "udp_batch.hpp"
 
@@ -38,27 +40,8 @@ constexpr std::size_t max_drain_batches = 64;  // then back to epoll, so a flood
 constexpr std::uint64_t timer_tag = ~std::uint64_t{0};
 constexpr std::uint64_t stop_tag = timer_tag - 1;
 
-/// A file descriptor closed on destruction.
-class Fd {
- public:
-  explicit Fd(int fd = -1) noexcept : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const noexcept { return fd_; }
-
- private:
-  int fd_;
-};
-
 [[noreturn]] void throw_errno(const std::string& what) {
   throw Error(errc::io_error, what + ": " + std::strerror(errno));
-}
-
-void bump(std::atomic<std::uint64_t>& counter, std::uint64_t n = 1) noexcept {
-  counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
 }
 
 std::uint32_t read_ssrc(const std::uint8_t* packet) noexcept {
@@ -79,7 +62,7 @@ struct PhoneSet::Impl {
   std::mt19937 rng{std::random_device{}()};
 
   std::atomic<bool> started{false}, running{false};
-  Fd stop_event{::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)};
+  OwnedFd stop_event{::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)};
   std::thread thread;
   std::exception_ptr failure;
 
@@ -245,8 +228,8 @@ void PhoneSet::Impl::run() {
 }
 
 void PhoneSet::Impl::loop() {
-  Fd timer(::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
-  Fd epoll(::epoll_create1(EPOLL_CLOEXEC));
+  OwnedFd timer(::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
+  OwnedFd epoll(::epoll_create1(EPOLL_CLOEXEC));
   if (timer.get() < 0) throw_errno("timerfd_create");
   if (epoll.get() < 0) throw_errno("epoll_create1");
   const auto watch = [&](int fd, std::uint64_t tag) {
