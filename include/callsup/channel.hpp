@@ -21,9 +21,11 @@ enum class RequestChannel : std::uint8_t {
   web = 3,           ///< a web console (a person clicking in a browser)
 };
 
+/// Every RequestChannel, in declaration order.
 inline constexpr std::array<RequestChannel, 4> all_request_channels{
     RequestChannel::feature_code, RequestChannel::dtmf, RequestChannel::api, RequestChannel::web};
 
+/// The channel's name ("feature_code", "dtmf", "api", "web").
 constexpr std::string_view to_string(RequestChannel channel) noexcept {
   switch (channel) {
   case RequestChannel::feature_code: return "feature_code";
@@ -34,6 +36,7 @@ constexpr std::string_view to_string(RequestChannel channel) noexcept {
   return "unknown";
 }
 
+/// The channel named `text` (as to_string writes it), or nullopt.
 constexpr std::optional<RequestChannel> request_channel_from_string(std::string_view text) noexcept {
   for (RequestChannel channel : all_request_channels)
     if (to_string(channel) == text) return channel;

@@ -23,11 +23,13 @@ enum class EndReason : std::uint8_t {
   shutdown,          ///< the service was destroyed
 };
 
+/// Every EndReason, in declaration order.
 inline constexpr std::array<EndReason, 11> all_end_reasons{
     EndReason::none,        EndReason::stopped,         EndReason::supervisor_left,  EndReason::target_left,
     EndReason::call_ended,  EndReason::permission_lost, EndReason::agent_left_barge, EndReason::taken_over,
     EndReason::transferred, EndReason::no_calls_left,   EndReason::shutdown};
 
+/// The reason's name as events and the audit log write it.
 constexpr std::string_view to_string(EndReason reason) noexcept {
   switch (reason) {
   case EndReason::none: return "none";
@@ -45,6 +47,7 @@ constexpr std::string_view to_string(EndReason reason) noexcept {
   return "unknown";
 }
 
+/// The end reason named `text` (as to_string writes it), or nullopt.
 constexpr std::optional<EndReason> end_reason_from_string(std::string_view text) noexcept {
   for (EndReason reason : all_end_reasons)
     if (to_string(reason) == text) return reason;

@@ -59,6 +59,7 @@ inline const std::error_category& error_category() noexcept {
   return instance;
 }
 
+/// An std::error_code in callsup's category (so `errc` values compare with error codes).
 inline std::error_code make_error_code(errc code) noexcept {
   return {static_cast<int>(code), error_category()};
 }
@@ -88,11 +89,14 @@ inline std::string quoted(std::string_view value) {
 }
 // Exact-match, non-template overloads: with <iomanip> in the translation unit,
 // argument-dependent lookup also finds the std::quoted templates, and these win.
+/// quoted(std::string_view) for a string. \overload
 inline std::string quoted(const std::string& value) { return quoted(std::string_view(value)); }
+/// quoted(std::string_view) for a string. \overload
 inline std::string quoted(std::string& value) { return quoted(std::string_view(value)); }
+/// quoted(std::string_view) for a C string. \overload
 inline std::string quoted(const char* value) { return quoted(std::string_view(value)); }
 
-/// A single character for an error message: '5', or '\x07' when not printable ASCII
+/// A single character for an error message: '5', or '\\x07' when not printable ASCII
 /// (a lone byte of a multi-byte UTF-8 character is not text on its own).
 inline std::string quoted_char(char c) {
   auto byte = static_cast<unsigned char>(c);
@@ -102,7 +106,7 @@ inline std::string quoted_char(char c) {
   return quoted(std::string_view(text, sizeof text));
 }
 
-/// quoted(text), with ASCII control characters written as \xNN so that a NUL or an
+/// quoted(text), with ASCII control characters written as \\xNN so that a NUL or an
 /// escape sequence in untrusted input neither truncates what() nor garbles a log line.
 inline std::string quoted_text(std::string_view text) {
   auto is_control = [](char c) {

@@ -15,8 +15,10 @@ namespace callsup {
 /// Supervision mode, ordered: listen < whisper < barge.
 enum class Mode : std::uint8_t { listen = 0, whisper = 1, barge = 2 };
 
+/// Every Mode, in increasing order of what the supervisor may do.
 inline constexpr std::array<Mode, 3> all_modes{Mode::listen, Mode::whisper, Mode::barge};
 
+/// The mode's name ("listen", "whisper", "barge").
 constexpr std::string_view to_string(Mode mode) noexcept {
   switch (mode) {
   case Mode::listen: return "listen";

@@ -11,6 +11,7 @@ namespace callsup {
 /// Which parties a listening supervisor hears.
 enum class ListenDirection : std::uint8_t { both, agent_only, customer_only };
 
+/// The direction's name ("both", "agent_only", "customer_only").
 constexpr std::string_view to_string(ListenDirection direction) noexcept {
   switch (direction) {
   case ListenDirection::both: return "both";
@@ -23,6 +24,7 @@ constexpr std::string_view to_string(ListenDirection direction) noexcept {
 /// Which party a whisper is aimed at: the supervised agent (target) or the other party.
 enum class WhisperTo : std::uint8_t { target, other_party };
 
+/// The choice's name ("target", "other_party").
 constexpr std::string_view to_string(WhisperTo whisper_to) noexcept {
   switch (whisper_to) {
   case WhisperTo::target: return "target";
@@ -37,6 +39,7 @@ enum class AgentLeavesInBarge : std::uint8_t {
   supervisor_takes_over,  ///< the PBX is asked to hand the call to the supervisor
 };
 
+/// The choice's name.
 constexpr std::string_view to_string(AgentLeavesInBarge value) noexcept {
   return value == AgentLeavesInBarge::end_call ? "end_call" : "supervisor_takes_over";
 }

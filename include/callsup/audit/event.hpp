@@ -15,8 +15,10 @@
 
 namespace callsup {
 
+/// A supervision session's id: unique within one SupervisionService, never reused.
 using SessionId = std::uint64_t;
 
+/// What an event or audit record reports.
 enum class EventKind : std::uint8_t {
   attempt,           ///< a supervision request arrived (dial, API); decision follows
   denied,            ///< the policy refused (reason, rule)
@@ -33,15 +35,18 @@ enum class EventKind : std::uint8_t {
 /// Where the thing that caused the event came from.
 enum class EventSource : std::uint8_t { api, dial, dtmf, registry, directory };
 
+/// Every EventKind, in declaration order.
 inline constexpr std::array<EventKind, 10> all_event_kinds{
     EventKind::attempt,          EventKind::denied,         EventKind::started, EventKind::armed,
     EventKind::mode_changed,     EventKind::target_changed, EventKind::ended,   EventKind::agent_notified,
     EventKind::action_requested, EventKind::security};
 static_assert(all_event_kinds.size() == static_cast<std::size_t>(EventKind::security) + 1,
               "all_event_kinds lists every EventKind, the last one last");
+/// Every EventSource, in declaration order.
 inline constexpr std::array<EventSource, 5> all_event_sources{
     EventSource::api, EventSource::dial, EventSource::dtmf, EventSource::registry, EventSource::directory};
 
+/// The kind's name as the audit log writes it ("attempt", "denied", ...).
 constexpr std::string_view to_string(EventKind kind) noexcept {
   switch (kind) {
   case EventKind::attempt: return "attempt";
@@ -58,6 +63,7 @@ constexpr std::string_view to_string(EventKind kind) noexcept {
   return "unknown";
 }
 
+/// The source's name as the audit log writes it ("api", "dial", ...).
 constexpr std::string_view to_string(EventSource source) noexcept {
   switch (source) {
   case EventSource::api: return "api";

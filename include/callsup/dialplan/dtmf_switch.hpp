@@ -31,6 +31,7 @@ struct DtmfResult {
   friend bool operator==(const DtmfResult&, const DtmfResult&) = default;
 };
 
+/// The result kind's name ("pending", "command", ...).
 constexpr std::string_view to_string(DtmfResult::Kind kind) noexcept {
   switch (kind) {
   case DtmfResult::Kind::pending: return "pending";

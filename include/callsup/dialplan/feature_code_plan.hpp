@@ -41,6 +41,7 @@ struct DtmfCommand {
   friend bool operator==(const DtmfCommand&, const DtmfCommand&) = default;
 };
 
+/// The action's name ("set_mode", "next_target", ...).
 constexpr std::string_view to_string(DtmfCommand::Action action) noexcept {
   switch (action) {
   case DtmfCommand::Action::switch_mode: return "switch_mode";

@@ -51,8 +51,8 @@ inline FeatureCodePlan star91_plan() {
   return plan;
 }
 
-/// Stratus: dial 007 + ext to listen; DTMF *80/*81/*82 listen/whisper/barge, # exits.
-/// No * next-target key: "*" would be a prefix of "*80".
+/// Stratus: dial `007` + ext to listen; DTMF `*80`/`*81`/`*82` listen/whisper/barge, `#` exits.
+/// No `*` next-target key: `*` would be a prefix of `*80`.
 inline FeatureCodePlan stratus_plan() {
   using namespace detail::dialplan;
   FeatureCodePlan plan;

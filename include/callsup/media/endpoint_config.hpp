@@ -21,6 +21,7 @@ enum class SocketMode : std::uint8_t {
   dedicated,
 };
 
+/// The socket mode's name ("shared", "dedicated").
 constexpr const char* to_string(SocketMode mode) noexcept {
   return mode == SocketMode::shared ? "shared" : "dedicated";
 }

@@ -7,7 +7,9 @@
 
 namespace callsup {
 
+/// A leg's id, as the PBX names it (unique in the registry).
 using LegId = std::string;
+/// A call's id, as the PBX names it (unique in the registry).
 using CallId = std::string;
 
 /// Whether a leg is one of the PBX's own extensions or an external number.
@@ -16,10 +18,12 @@ enum class Network : std::uint8_t { on_net, off_net };
 /// Signalling state of a leg. Only `up` legs carry audio.
 enum class LegState : std::uint8_t { ringing, up, held, gone };
 
+/// The network's name ("on_net", "off_net").
 constexpr std::string_view to_string(Network network) noexcept {
   return network == Network::on_net ? "on_net" : "off_net";
 }
 
+/// The state's name ("ringing", "up", "held", "gone").
 constexpr std::string_view to_string(LegState state) noexcept {
   switch (state) {
   case LegState::ringing: return "ringing";

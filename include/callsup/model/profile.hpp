@@ -22,6 +22,7 @@ enum class Role : std::uint8_t {
   tenant_admin,  ///< every extension of its tenant
 };
 
+/// The role's name as the directory JSON writes it.
 constexpr std::string_view to_string(Role role) noexcept {
   switch (role) {
   case Role::agent: return "agent";
@@ -32,6 +33,7 @@ constexpr std::string_view to_string(Role role) noexcept {
   return "unknown";
 }
 
+/// The role named `text`; throws Error(invalid_argument) naming it when there is none.
 inline Role parse_role(std::string_view text) {
   for (Role role : {Role::agent, Role::supervisor, Role::site_manager, Role::tenant_admin})
     if (to_string(role) == text) return role;
@@ -46,10 +48,12 @@ enum class SupervisionScope : std::uint8_t {
   tenant,    ///< any extension of its tenant ("monitor any call"), without being an administrator
 };
 
+/// The scope's name as the directory JSON writes it.
 constexpr std::string_view to_string(SupervisionScope scope) noexcept {
   return scope == SupervisionScope::tenant ? "tenant" : "assigned";
 }
 
+/// The scope named `text`; throws Error(invalid_argument) naming it when there is none.
 inline SupervisionScope parse_supervision_scope(std::string_view text) {
   if (text == "assigned") return SupervisionScope::assigned;
   if (text == "tenant") return SupervisionScope::tenant;

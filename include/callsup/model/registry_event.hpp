@@ -9,6 +9,7 @@
 
 namespace callsup {
 
+/// What changed in the call registry.
 enum class RegistryEventKind : std::uint8_t {
   call_added,
   leg_added,
@@ -19,6 +20,7 @@ enum class RegistryEventKind : std::uint8_t {
   call_ended,
 };
 
+/// The kind's name ("call_added", ...).
 constexpr std::string_view to_string(RegistryEventKind kind) noexcept {
   switch (kind) {
   case RegistryEventKind::call_added: return "call_added";

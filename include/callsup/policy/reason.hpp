@@ -30,6 +30,7 @@ enum class Reason : std::uint8_t {
   channel_not_allowed,   ///< the supervisor may not supervise through the request's channel
 };
 
+/// Every Reason, in declaration order.
 inline constexpr std::array<Reason, 17> all_reasons{Reason::allowed,
                                                     Reason::supervision_disabled,
                                                     Reason::unknown_supervisor,
@@ -48,6 +49,7 @@ inline constexpr std::array<Reason, 17> all_reasons{Reason::allowed,
                                                     Reason::custom,
                                                     Reason::channel_not_allowed};
 
+/// The reason's name as decisions, events and the audit log write it.
 constexpr std::string_view to_string(Reason reason) noexcept {
   switch (reason) {
   case Reason::allowed: return "allowed";
@@ -71,6 +73,7 @@ constexpr std::string_view to_string(Reason reason) noexcept {
   return "unknown";
 }
 
+/// The reason named `text` (as to_string writes it), or nullopt.
 constexpr std::optional<Reason> reason_from_string(std::string_view text) noexcept {
   for (Reason reason : all_reasons)
     if (to_string(reason) == text) return reason;

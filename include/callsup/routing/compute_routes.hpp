@@ -117,6 +117,7 @@ inline RouteSet compute_routes(const Call& call, std::span<const SupervisorRoute
   return set;
 }
 
+/// compute_routes over vectors (the common case). \overload
 inline RouteSet compute_routes(const Call& call, const std::vector<SupervisorRoute>& supervisors,
                                const std::vector<Tap>& taps = {}) {
   return compute_routes(call, std::span<const SupervisorRoute>(supervisors), std::span<const Tap>(taps));

@@ -11,6 +11,7 @@ namespace callsup {
 /// Where a source lands in a stereo listener's output; mono for everyone else.
 enum class Channel : std::uint8_t { mono, left, right };
 
+/// The channel's name ("mono", "left", "right").
 constexpr std::string_view to_string(Channel channel) noexcept {
   switch (channel) {
   case Channel::mono: return "mono";

@@ -71,6 +71,7 @@ struct StartOutcome {
   explicit operator bool() const noexcept { return ok(); }
 };
 
+/// The status's name ("started", "armed", "denied", ...).
 constexpr std::string_view to_string(StartOutcome::Status status) noexcept {
   switch (status) {
   case StartOutcome::Status::started: return "started";

@@ -13,6 +13,7 @@ namespace callsup {
 /// armed: waiting for the target's next call; active: supervising; ended: for good.
 enum class SessionState : std::uint8_t { armed, active, ended };
 
+/// The state's name ("armed", "active", "ended").
 constexpr std::string_view to_string(SessionState state) noexcept {
   switch (state) {
   case SessionState::armed: return "armed";

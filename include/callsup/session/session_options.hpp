@@ -13,7 +13,9 @@
 
 namespace callsup {
 
+/// The quietest volume step a session may take (SessionOptions::volume_step).
 inline constexpr int min_volume_step = -4;
+/// The loudest volume step a session may take (SessionOptions::volume_step).
 inline constexpr int max_volume_step = 4;
 
 /// Options of one supervision session. The defaults are what a PBX engineer expects
@@ -73,12 +75,7 @@ struct SessionOptions {
   }
 };
 
-/// Applies Asterisk ChanSpy option letters to `base`: E exit when the target hangs up,
-/// S stop when no call is left, b bridged calls only, q/s quiet (no announcement),
-/// W private whisper, w start whispering, B start barging, o hear the agent only,
-/// n(...) ignored name lookup, v(N) volume step, d DTMF switching (always on here).
-/// Letters absent keep ChanSpy's defaults (no E, no S, announce on), so "ESsb" means
-/// what it says. Returns the options and the mode to start in.
+/// What parse_chanspy_options() returns.
 struct ChanSpyOptions {
   /// The options the letters set, over the base given.
   SessionOptions options;
@@ -86,6 +83,12 @@ struct ChanSpyOptions {
   Mode initial_mode = Mode::listen;
 };
 
+/// Applies Asterisk ChanSpy option letters to `base`: E exit when the target hangs up,
+/// S stop when no call is left, b bridged calls only, q/s quiet (no announcement),
+/// W private whisper, w start whispering, B start barging, o hear the agent only,
+/// n(...) ignored name lookup, v(N) volume step, d DTMF switching (always on here).
+/// Letters absent keep ChanSpy's defaults (no E, no S, announce on), so "ESsb" means
+/// what it says. Returns the options and the mode to start in.
 inline ChanSpyOptions parse_chanspy_options(std::string_view letters, SessionOptions base = {}) {
   ChanSpyOptions out;
   out.options = base;

@@ -35,10 +35,12 @@ enum class DisableSpyReading : std::uint8_t {
   may_not_monitor,      ///< this user may not spy on others (SPY_PERMISSION is overruled)
 };
 
+/// The reading's name as the directory JSON writes it.
 constexpr std::string_view to_string(DisableSpyReading reading) noexcept {
   return reading == DisableSpyReading::cannot_be_monitored ? "cannot_be_monitored" : "may_not_monitor";
 }
 
+/// The reading named `text`; throws Error(invalid_argument) naming it when there is none.
 inline DisableSpyReading parse_disable_spy_reading(std::string_view text) {
   if (text == "cannot_be_monitored") return DisableSpyReading::cannot_be_monitored;
   if (text == "may_not_monitor") return DisableSpyReading::may_not_monitor;

@@ -16,6 +16,7 @@ enum class UserRole : std::uint8_t {
   administrator,           ///< every user of the tenant; phone and web
 };
 
+/// The role's name as Stratus writes it.
 constexpr std::string_view to_string(UserRole role) noexcept {
   switch (role) {
   case UserRole::basic_user: return "basic_user";
@@ -26,6 +27,7 @@ constexpr std::string_view to_string(UserRole role) noexcept {
   return "unknown";
 }
 
+/// The role named `text`; throws Error(invalid_argument) naming it when there is none.
 inline UserRole parse_user_role(std::string_view text) {
   for (UserRole role : {UserRole::basic_user, UserRole::call_centre_supervisor, UserRole::office_manager,
                         UserRole::administrator})
@@ -60,6 +62,7 @@ inline void role(ExtensionProfile& profile, UserRole value) {
 /// default; `caller` whispers to the other party (the customer) instead.
 enum class SpeakWith : std::uint8_t { agent, caller };
 
+/// The value named `text` ("agent", "caller"); throws Error(invalid_argument) naming it otherwise.
 inline SpeakWith parse_speak_with(std::string_view text) {
   if (text == "agent") return SpeakWith::agent;
   if (text == "caller") return SpeakWith::caller;
