@@ -47,9 +47,15 @@ def _bindable(kind: int, port: int) -> bool:
     return True
 
 
+# Blocks handed out by this process: a block is free when checked but bound later (the PBX binds
+# its RTP range one call at a time), so a later block must not overlap an earlier one.
+_handed_out: list[range] = []
+
+
 def free_port_block(size: int = 1, tcp: bool = False, attempts: int = 200) -> int:
-    """The first of `size` consecutive ports free on 127.0.0.1 for UDP (and TCP when `tcp`); the
-    kernel picks the first one (bind to port 0), so tests running in parallel do not clash."""
+    """The first of `size` consecutive ports free on 127.0.0.1 for UDP (and TCP when `tcp`), and
+    overlapping no block handed out before in this process; the kernel picks the first one (bind
+    to port 0), so tests running in parallel do not clash."""
     for _ in range(attempts):
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
             s.bind((HOST, 0))
@@ -57,9 +63,12 @@ def free_port_block(size: int = 1, tcp: bool = False, attempts: int = 200) -> in
         if first % 2 or first + size > 65535:
             continue  # even first ports: RTP convention, and sipp's media port pairs
         ports = range(first, first + size)
+        if any(p.start < ports.stop and ports.start < p.stop for p in _handed_out):
+            continue
         if all(_bindable(socket.SOCK_DGRAM, p) for p in ports) and (
             not tcp or all(_bindable(socket.SOCK_STREAM, p) for p in ports)
         ):
+            _handed_out.append(ports)
             return first
     raise RuntimeError(f"no {size} consecutive free ports on {HOST} in {attempts} tries")
 
