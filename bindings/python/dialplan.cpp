@@ -16,8 +16,8 @@ const Clock& steady_clock() {
 
 char one_digit(const std::string& digit) {
   if (digit.size() != 1)
-    throw Error(errc::invalid_argument, "DTMF digit " + detail::dialplan::quoted_text(digit) +
-                                            " is not a single character (0-9 * # A-D)");
+    throw Error(errc::invalid_argument,
+                "DTMF digit " + quoted_text(digit) + " is not a single character (0-9 * # A-D)");
   return digit[0];
 }
 
