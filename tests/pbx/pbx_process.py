@@ -1,7 +1,9 @@
 """callsup-pbx as a process for tests: a config on free loopback ports, started from
 build/dev/bin/callsup-pbx (or the binary named by the environment variable CALLSUP_PBX, e.g.
 build/release/bin/callsup-pbx), ready when it answers SIP OPTIONS, stopped by pid even when the
-test fails. Other test modules (the softphone tests) reuse PbxProcess and pbx_config."""
+test fails. Other test modules (the softphone tests) reuse PbxProcess and pbx_config. With a
+console port, pbx_config adds the browser console (docs/console.md): web passwords, a tenant
+administrator and a second tenant."""
 
 from __future__ import annotations
 
@@ -21,6 +23,17 @@ REPO = Path(__file__).resolve().parents[2]
 PBX_BINARY = Path(os.environ.get("CALLSUP_PBX") or REPO / "build" / "dev" / "bin" / "callsup-pbx").resolve()
 HOST = "127.0.0.1"
 PASSWORDS = {"700": "secret-700", "744": "secret-744", "745": "secret-745"}
+# The console's configurations only: tenant acme's administrator 790, tenant globex's supervisor
+# 800 over agent 844 (group Sales), their SIP passwords, and everybody's web password.
+CONSOLE_PASSWORDS = {"790": "secret-790", "800": "secret-800", "844": "secret-844"}
+WEB_PASSWORDS = {
+    "700": "web-700",
+    "744": "web-744",
+    "745": "web-745",
+    "790": "web-790",
+    "800": "web-800",
+    "844": "web-844",
+}
 
 T = TypeVar("T")
 
@@ -73,6 +86,25 @@ def free_port_block(size: int = 1, tcp: bool = False, attempts: int = 200) -> in
     raise RuntimeError(f"no {size} consecutive free ports on {HOST} in {attempts} tries")
 
 
+# password -> its crypto_pwhash_str hash, made once per test session (Argon2id is slow on purpose)
+_web_hashes: dict[str, str] = {}
+
+
+def web_password_hash(password: str, binary: Path | None = None) -> str:
+    """`password` hashed by `callsup-pbx --hash-password` (libsodium's crypto_pwhash_str, which
+    reads the password as one line on stdin); cached for the session."""
+    if password not in _web_hashes:
+        argv = [str(binary or PBX_BINARY), "--hash-password"]
+        done = subprocess.run(argv, input=password + "\n", capture_output=True, text=True, timeout=60)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(argv)} exited {done.returncode}: {done.stderr.strip()}")
+        lines = done.stdout.strip().splitlines()
+        if len(lines) != 1 or not lines[0].startswith("$argon2id$"):
+            raise RuntimeError(f"{' '.join(argv)} printed {done.stdout!r}, not one $argon2id$ hash")
+        _web_hashes[password] = lines[0]
+    return _web_hashes[password]
+
+
 def pbx_config(
     *,
     sip_port: int,
@@ -83,10 +115,16 @@ def pbx_config(
     srtp: str = "optional",
     notify_agent: str = "info",
     max_calls: int | None = None,
+    console_port: int | None = None,
 ) -> dict[str, Any]:
     """The sample call centre (callsup-pbx --print-config) on the given ports: tenant acme on
     `plan`, agents 744 and 745 in group Support, supervisor 700 over Support (up to barge), hunt
-    group 600, the trunk at `trunk_port` when given."""
+    group 600, the trunk at `trunk_port` when given.
+
+    With `console_port`, the browser console listens on 127.0.0.1:`console_port` and the call
+    centre grows: tenant acme's administrator 790 "Ada Admin" (tenant_admin, up to barge), tenant
+    globex with supervisor 800 "Gus Globex" over agent 844 "Gina" (group Sales), an account for
+    each, and every account gets the hash of its WEB_PASSWORDS entry."""
     config: dict[str, Any] = {
         "sip": {"listen": f"{HOST}:{sip_port}", "realm": "callsup"},
         "rtp": {"address": HOST, "port_min": rtp_ports[0], "port_max": rtp_ports[1]},
@@ -115,7 +153,40 @@ def pbx_config(
         config["trunk"] = {"name": "carrier", "address": f"{HOST}:{trunk_port}", "tenant": "acme"}
     if max_calls is not None:
         config["sip"]["max_calls"] = max_calls
+    if console_port is not None:
+        add_console(config, console_port, plan=plan, srtp=srtp, notify_agent=notify_agent)
     return config
+
+
+def add_console(config: dict[str, Any], port: int, *, plan: str, srtp: str, notify_agent: str) -> None:
+    """pbx_config's console part (see there)."""
+    config["console"] = {"listen": f"{HOST}:{port}"}
+    config["accounts"] += [{"extension": ext, "password": pw, "srtp": srtp} for ext, pw in CONSOLE_PASSWORDS.items()]
+    for account in config["accounts"]:
+        account["web_password_hash"] = web_password_hash(WEB_PASSWORDS[account["extension"]])
+    config["tenants"]["globex"] = {"notify_agent": notify_agent}
+    directory = config["directory"]
+    directory["tenants"].append({"name": "globex", "supervision_enabled": True, "feature_code_plan": plan})
+    directory["extensions"] += [
+        {
+            "extension": "790",
+            "tenant": "acme",
+            "display_name": "Ada Admin",
+            "roles": ["tenant_admin"],
+            "can_supervise": True,
+            "granted_modes": "barge",
+        },
+        {
+            "extension": "800",
+            "tenant": "globex",
+            "display_name": "Gus Globex",
+            "roles": ["supervisor"],
+            "can_supervise": True,
+            "granted_modes": "barge",
+        },
+        {"extension": "844", "tenant": "globex", "display_name": "Gina", "roles": ["agent"]},
+    ]
+    directory["groups"].append({"name": "Sales", "tenant": "globex", "members": ["844"], "supervisors": ["800"]})
 
 
 def sip_options(port: int, timeout: float = 0.5) -> str | None:
@@ -140,6 +211,15 @@ def sip_options(port: int, timeout: float = 0.5) -> str | None:
         return data.split(b"\r\n", 1)[0].decode(errors="replace")
 
 
+def _tcp_accepts(url: str) -> bool:
+    host, port = url.split("://", 1)[1].rsplit(":", 1)
+    try:
+        with socket.create_connection((host, int(port)), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
 class PbxProcess:
     """callsup-pbx (`binary`, default PBX_BINARY) running `config` (pbx_config's shape) in
     `workdir`; stderr goes to pbx.log. A context manager; stop() ends it by pid (SIGTERM, then
@@ -152,6 +232,8 @@ class PbxProcess:
         self.workdir = workdir
         self.config = config
         self.sip_port = int(config["sip"]["listen"].rsplit(":", 1)[1])
+        console = config.get("console")
+        self.console_url = f"http://{console['listen']}" if console else None
         self.audit_log = Path(config["audit_log"])
         self.config_path = workdir / "pbx.json"
         self.log_path = workdir / "pbx.log"
@@ -179,7 +261,8 @@ class PbxProcess:
     def _ready(self) -> bool:
         if not self.alive():
             raise RuntimeError(f"callsup-pbx exited with {self.returncode()}:\n{self.log_tail()}")
-        return "pbx: ready" in self.log_text() and (sip_options(self.sip_port) or "").startswith("SIP/2.0 200")
+        ready = "pbx: ready" in self.log_text() and (sip_options(self.sip_port) or "").startswith("SIP/2.0 200")
+        return ready and (self.console_url is None or _tcp_accepts(self.console_url))
 
     @property
     def pid(self) -> int:
