@@ -5,9 +5,9 @@
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 #include <regex>
-#include <stdexcept>
 
 #include "log.hpp"
+#include "tcp_listen.hpp"
 
 namespace callsup::pbx {
 
@@ -73,16 +73,7 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
 
 AdminServer::AdminServer(asio::io_context& io, const SocketAddress& at, const Counters& counters)
     : acceptor_(io), counters_(counters) {
-  boost::system::error_code error;
-  const auto address = asio::ip::make_address(at.ip, error);
-  if (!error) {
-    const asio::ip::tcp::endpoint endpoint(address, at.port);
-    acceptor_.open(endpoint.protocol(), error);
-    if (!error) acceptor_.set_option(asio::socket_base::reuse_address(true), error);
-    if (!error) acceptor_.bind(endpoint, error);
-    if (!error) acceptor_.listen(asio::socket_base::max_listen_connections, error);
-  }
-  if (error) throw std::runtime_error("admin.listen " + at.to_string() + ": " + error.message());
+  listen_on(acceptor_, at, "admin.listen");
   accept();
 }
 

@@ -1,6 +1,7 @@
 // callsup-pbx: one B2BUA call as the SIP thread holds it: the caller's leg and the legs it rings.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,7 +42,8 @@ struct SipLeg {
 };
 
 /// What the caller dialled turned out to be.
-enum class CallKind { extension, hunt_group, trunk, supervision };
+/// (console: the PBX calls a supervisor's phone for the browser console; the phone is the callee.)
+enum class CallKind { extension, hunt_group, trunk, supervision, console };
 
 struct Call {
   std::string id;  ///< "call-3" (the registry's call id)
@@ -53,6 +55,7 @@ struct Call {
   std::unique_ptr<SipLeg> caller;
   std::vector<std::unique_ptr<SipLeg>> forks;  ///< INVITEs out, none answered yet
   std::unique_ptr<SipLeg> callee;              ///< the fork that answered
+  std::uint64_t console_request = 0;           ///< CallKind::console: the console's request it serves
   bool in_registry = false;
   bool answered = false;
   bool ending = false;

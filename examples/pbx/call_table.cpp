@@ -12,7 +12,8 @@
 namespace callsup::pbx {
 
 CallTable::CallTable(const PbxConfig& config, Counters& counters, Control& control, SipThread& thread,
-                     Registrar& registrar, DigestAuth& auth, SecurityReporter& security, Takeovers& takeovers)
+                     Registrar& registrar, DigestAuth& auth, SecurityReporter& security, Takeovers& takeovers,
+                     ConsoleLink& console)
     : config_(config),
       counters_(counters),
       control_(control),
@@ -21,6 +22,7 @@ CallTable::CallTable(const PbxConfig& config, Counters& counters, Control& contr
       auth_(auth),
       security_(security),
       takeovers_(takeovers),
+      console_(console),
       ports_(config.rtp_address, config.rtp_port_min, config.rtp_port_max) {}
 
 CallTable::~CallTable() {
@@ -185,6 +187,8 @@ void CallTable::end_call(Call& call, const std::string& why, const std::string& 
   if (call.callee) endpoints.push_back(call.callee->id);
   if (!gone_leg.empty()) endpoints.push_back(gone_leg);
   if (call.in_registry) report_ended(call, endpoints, gone_leg);
+  if (call.kind == CallKind::console && !call.answered)
+    report_console_failed(call, call.failure_status, call.failure_reason);
   forget(call.id);
 }
 

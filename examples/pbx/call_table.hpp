@@ -8,6 +8,7 @@
 
 #include "call.hpp"
 #include "config.hpp"
+#include "console_link.hpp"
 #include "counters.hpp"
 #include "digest_auth.hpp"
 #include "port_pool.hpp"
@@ -30,7 +31,8 @@ class SipThread;
 class CallTable {
  public:
   CallTable(const PbxConfig& config, Counters& counters, Control& control, SipThread& thread,
-            Registrar& registrar, DigestAuth& auth, SecurityReporter& security, Takeovers& takeovers);
+            Registrar& registrar, DigestAuth& auth, SecurityReporter& security, Takeovers& takeovers,
+            ConsoleLink& console);
   ~CallTable();
 
   /// Starts listening for INVITEs on `stack`.
@@ -52,6 +54,13 @@ class CallTable {
   void end_call_of_leg(const std::string& leg_id, const std::string& why);
   /// Tells the agent's phone it is being whispered to / barged on (SIP INFO).
   void notify_agent(const std::string& leg_id, const std::string& text);
+
+  // --- the console's calls to supervisors' phones (call_table_console.cpp) -----------------
+  /// Rings every registered phone of `extension` for console request `request`; the outcome
+  /// comes back through ConsoleLink (ringing or failed, later answered or failed).
+  void ring_for_console(std::uint64_t request, const std::string& extension, const std::string& tenant);
+  /// Stops ringing for `request` (a phone that answered meanwhile is hung up).
+  void cancel_console_ring(std::uint64_t request);
 
   // --- libre callbacks (call_table_legs.cpp) ---------------------------------------------
   void on_invite(const sip_msg* msg);
@@ -97,6 +106,8 @@ class CallTable {
   void report_dtmf(const SipLeg& leg, char digit);
   void report_ended(const Call& call, const std::vector<std::string>& endpoints, const std::string& gone_leg);
   void report_party_left(const Call& call, const std::string& gone_leg, const std::string& why);
+  void report_console_answered(Call& call);
+  void report_console_failed(const Call& call, int status, const std::string& why);
 
   const PbxConfig& config_;
   Counters& counters_;
@@ -106,6 +117,7 @@ class CallTable {
   DigestAuth& auth_;
   SecurityReporter& security_;
   Takeovers& takeovers_;
+  ConsoleLink& console_;
   PortPool ports_;
   sip* sip_ = nullptr;
   sipsess_sock* sock_ = nullptr;

@@ -186,6 +186,7 @@ void CallTable::on_established(SipLeg& leg, const sip_msg*) {
   call.forks.clear();
   for (auto& loser : *losers) loser->detached = true;
   thread_.post([losers] {});  // their CANCELs go out when they are destroyed
+  if (call.kind == CallKind::console) return report_console_answered(call);
   report_leg(call, *call.callee, true);
   answer_caller(call);
 }

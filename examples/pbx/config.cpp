@@ -61,6 +61,14 @@ void read_accounts(const nlohmann::json& list, std::vector<std::string>& problem
       a.srtp = *srtp == "off"        ? SrtpPolicy::off
                : *srtp == "optional" ? SrtpPolicy::optional
                                      : SrtpPolicy::mandatory;
+    if (auto hash = account.string("web_password_hash", false)) {
+      if (hash->rfind("$argon2id$", 0) != 0 && hash->rfind("$argon2i$", 0) != 0)
+        account.problem("web_password_hash", quoted(*hash) +
+                                                 " is not a crypto_pwhash_str hash (\"$argon2id$...\"; "
+                                                 "make one with callsup-pbx --hash-password)");
+      else
+        a.web_password_hash = *hash;
+    }
     account.reject_unknown_keys();
     if (!a.extension.empty() && !seen.insert(a.extension).second)
       account.problem("extension", quoted(a.extension) + " has an account already");
@@ -85,9 +93,24 @@ void read_tenants(const nlohmann::json& object, std::vector<std::string>& proble
     TenantPbx t;
     if (auto notify = tenant.choice("notify_agent", {"none", "info", "beep", "beep_and_info"}))
       t.notify_agent = *notify;
+    if (auto sees = tenant.boolean("agent_sees_listening")) t.agent_sees_listening = *sees;
     tenant.reject_unknown_keys();
     config.tenants[name] = t;
   }
+}
+
+void read_console(ObjectReader& reader, PbxConfig& config) {
+  ConsoleConfig console;
+  if (auto listen = reader.address("listen", true)) console.listen = *listen;
+  if (auto root = reader.string("web_root", false)) console.web_root = *root;
+  if (auto v = reader.integer("login_attempts", 1, 1000))
+    console.login_attempts = static_cast<std::uint32_t>(*v);
+  if (auto v = reader.integer("login_window_seconds", 1, 86400))
+    console.login_window_seconds = static_cast<std::uint32_t>(*v);
+  if (auto v = reader.integer("session_idle_minutes", 1, 525600))
+    console.session_idle_minutes = static_cast<std::uint32_t>(*v);
+  reader.reject_unknown_keys();
+  config.console = console;
 }
 
 bool is_digits(const std::string& text) {
@@ -179,6 +202,10 @@ ConfigResult parse_config(const std::string& json_text) {
     ObjectReader reader(*admin, "admin", problems);
     config.admin_listen = reader.address("listen", true);
     reader.reject_unknown_keys();
+  }
+  if (const auto* console = top.member("console", value_t::object, false)) {
+    ObjectReader reader(*console, "console", problems);
+    read_console(reader, config);
   }
   if (const auto* directory_doc = top.member("directory", value_t::object, true)) {
     config.directory_json = directory_doc->dump();

@@ -18,6 +18,9 @@ struct Account {
   std::string extension;
   std::string password;  ///< SIP digest password (REGISTER and INVITE are challenged)
   SrtpPolicy srtp = SrtpPolicy::optional;
+  /// The console login's password, as libsodium's crypto_pwhash_str wrote it ("$argon2id$...");
+  /// "" = this extension cannot log in to the console.
+  std::string web_password_hash;
 };
 
 /// A number that rings every member of a directory group at once (ring-all).
@@ -41,6 +44,18 @@ struct TenantPbx {
   std::string notify_agent = "none";
   bool notifies_by_info() const { return notify_agent == "info" || notify_agent == "beep_and_info"; }
   bool notifies_by_beep() const { return notify_agent == "beep" || notify_agent == "beep_and_info"; }
+  /// Whether the agent's console page says that a supervisor is listening (whisper and barge
+  /// are shown whenever the SDK notifies the agent).
+  bool agent_sees_listening = false;
+};
+
+/// The browser console (docs/console.md).
+struct ConsoleConfig {
+  SocketAddress listen;
+  std::string web_root;              ///< "" = the installed share/callsup/console, else the source tree's
+  std::uint32_t login_attempts = 5;  ///< failed logins per window, per address and per extension
+  std::uint32_t login_window_seconds = 60;   ///< ... after which a blocked client may try again
+  std::uint32_t session_idle_minutes = 480;  ///< a login unused this long is forgotten
 };
 
 struct PbxConfig {
@@ -55,6 +70,7 @@ struct PbxConfig {
   std::map<std::string, TenantPbx> tenants;
   std::string audit_log;  ///< "" = no audit file
   std::optional<SocketAddress> admin_listen;
+  std::optional<ConsoleConfig> console;
   std::string directory_json;           ///< the "directory" member, as the SDK's directory document
   std::uint32_t max_expires = 3600;     ///< REGISTER expiry is capped at this (seconds)
   std::uint32_t default_expires = 600;  ///< when a REGISTER names none

@@ -105,6 +105,12 @@ std::optional<std::uint64_t> ObjectReader::integer(const std::string& key, std::
   return it->get<std::uint64_t>();
 }
 
+std::optional<bool> ObjectReader::boolean(const std::string& key) {
+  const auto* value = member(key, nlohmann::json::value_t::boolean, false);
+  if (!value) return std::nullopt;
+  return value->get<bool>();
+}
+
 std::optional<SocketAddress> ObjectReader::address(const std::string& key, bool required) {
   const auto text = string(key, required);
   if (!text) return std::nullopt;

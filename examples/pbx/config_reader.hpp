@@ -25,6 +25,7 @@ class ObjectReader {
 
   std::optional<std::string> string(const std::string& key, bool required);
   std::optional<std::uint64_t> integer(const std::string& key, std::uint64_t min, std::uint64_t max);
+  std::optional<bool> boolean(const std::string& key);
   /// "ip:port" (IPv4 or [IPv6]), port 1..65535.
   std::optional<SocketAddress> address(const std::string& key, bool required);
   /// One of `choices`.

@@ -13,9 +13,12 @@
 namespace callsup::pbx {
 
 Control::Control(const PbxConfig& config, Counters& counters)
-    : config_(config), counters_(counters), work_(io_.get_executor()) {
+    : config_(config),
+      counters_(counters),
+      policy_(std::make_shared<StandardPolicy>()),
+      work_(io_.get_executor()) {
   load_directory_json(directory_, config_.directory_json);
-  service_ = std::make_unique<SupervisionService>(registry_, directory_);
+  service_ = std::make_unique<SupervisionService>(registry_, directory_, policy_);
   if (!config_.audit_log.empty())
     audit_trail_ = service_->add_audit_sink(std::make_shared<JsonLinesAuditSink>(config_.audit_log));
   MediaEngineConfig engine;

@@ -14,6 +14,7 @@
 #include "callsup/media/media_engine.hpp"
 #include "callsup/model/call_registry.hpp"
 #include "callsup/model/directory.hpp"
+#include "callsup/policy/standard_policy.hpp"
 #include "callsup/session/supervision_service.hpp"
 #include "callsup/supervised_media.hpp"
 #include "config.hpp"
@@ -44,6 +45,9 @@ class Control {
   CallRegistry& registry() { return registry_; }
   SupervisionService& service() { return *service_; }
   MediaEngine& engine() { return *engine_; }
+  /// The policy the service decides with (the console asks it which buttons to offer).
+  const PermissionPolicy& policy() const { return *policy_; }
+  boost::asio::io_context& io() { return io_; }
   /// Starts the admin endpoint (config.admin_listen) on this io_context. Throws when it cannot bind.
   void serve_admin();
 
@@ -52,6 +56,7 @@ class Control {
   Counters& counters_;
   Directory directory_;
   CallRegistry registry_;
+  std::shared_ptr<const PermissionPolicy> policy_;
   Subscription audit_trail_;  // before the service: its shutdown records (sessions ended) reach the file
   std::unique_ptr<SupervisionService> service_;
   std::unique_ptr<MediaEngine> engine_;

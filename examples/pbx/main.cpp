@@ -3,6 +3,7 @@
 #include <string>
 
 #include "config.hpp"
+#include "console/web_password.hpp"
 #include "pbx.hpp"
 
 namespace {
@@ -10,7 +11,9 @@ namespace {
 constexpr const char* usage =
     "usage: callsup-pbx --config FILE     run the PBX\n"
     "       callsup-pbx --print-config    print a working sample configuration (127.0.0.1)\n"
-    "       callsup-pbx --check-config FILE  report every problem of FILE (exit 2 if any)\n";
+    "       callsup-pbx --check-config FILE  report every problem of FILE (exit 2 if any)\n"
+    "       callsup-pbx --hash-password   read a console password from stdin, print its\n"
+    "                                     web_password_hash (Argon2id, libsodium)\n";
 
 int report_problems(const callsup::pbx::ConfigResult& result) {
   for (const auto& problem : result.problems) std::cerr << "callsup-pbx: " << problem << "\n";
@@ -25,6 +28,16 @@ int main(int argc, char** argv) {
     std::cout << callsup::pbx::sample_config_json();
     return 0;
   }
+  if (argc == 2 && option == "--hash-password") {
+    std::string password;
+    if (!std::getline(std::cin, password) || password.empty()) {
+      std::cerr << "callsup-pbx: --hash-password reads the password from stdin (one line, not empty)\n";
+      return 2;
+    }
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+    std::cout << callsup::pbx::hash_web_password(password) << "\n";
+    return 0;
+  }
   if (argc == 3 && option == "--check-config") {
     const auto result = callsup::pbx::load_config(argv[2]);
     if (result.ok()) std::cout << argv[2] << ": ok\n";
@@ -34,7 +47,7 @@ int main(int argc, char** argv) {
     const auto result = callsup::pbx::load_config(argv[2]);
     if (!result.ok()) return report_problems(result);
     try {
-      return callsup::pbx::run_pbx(result.config);
+      return callsup::pbx::run_pbx(result.config, argv[0]);
     } catch (const std::exception& e) {
       std::cerr << "callsup-pbx: " << e.what() << "\n";
       return 1;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "console/console.hpp"
 #include "control.hpp"
 #include "libre_output.hpp"
 #include "log.hpp"
@@ -86,7 +87,26 @@ std::string describe(const Event& e) {
 
 }  // namespace
 
-int run_pbx(const PbxConfig& config) {
+/// Makes the console (when configured) on the control thread, which serves it from then on.
+std::unique_ptr<Console> start_console(const PbxConfig& config, Control& control, SipThread& thread,
+                                       std::unique_ptr<SipStack>& stack, ConsoleLink& link,
+                                       const std::string& executable) {
+  if (!config.console) return nullptr;
+  std::unique_ptr<Console> console;
+  std::exception_ptr failure;
+  control.post([&] {
+    try {
+      console = std::make_unique<Console>(config, control, thread, stack, link, executable);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  });
+  control.drain();
+  if (failure) std::rethrow_exception(failure);
+  return console;
+}
+
+int run_pbx(const PbxConfig& config, const std::string& executable) {
   // Signals go to the thread that waits for them below, never to libre's or Asio's threads.
   sigset_t signals;
   sigemptyset(&signals);
@@ -106,8 +126,12 @@ int run_pbx(const PbxConfig& config) {
   const auto registry_log = log_registry_changes(control.registry());
   Takeovers takeovers;
   const auto event_log = watch_events(config, control, thread, stack, takeovers);
+  ConsoleLink link;
+  auto console = start_console(config, control, thread, stack, link, executable);
   thread.start(
-      [&] { stack = std::make_unique<SipStack>(config, counters, control, thread, security, takeovers); },
+      [&] {
+        stack = std::make_unique<SipStack>(config, counters, control, thread, security, takeovers, link);
+      },
       [&] { stack.reset(); });
   log_line("pbx",
            "ready: SIP udp+tcp " + config.sip_listen.to_string() + ", RTP " + config.rtp_address + ":" +
@@ -115,7 +139,10 @@ int run_pbx(const PbxConfig& config) {
                std::to_string(config.accounts.size()) + " accounts" +
                (config.trunk ? ", trunk " + config.trunk->address.to_string() : std::string()) +
                (config.admin_listen ? ", admin http://" + config.admin_listen->to_string() + "/counters"
-                                    : std::string()));
+                                    : std::string()) +
+               (console ? ", console http://" + config.console->listen.ip + ":" +
+                              std::to_string(console->port()) + "/"
+                        : std::string()));
   for (;;) {
     int signal = 0;
     if (sigwait(&signals, &signal) != 0) continue;
@@ -127,11 +154,16 @@ int run_pbx(const PbxConfig& config) {
     log_line("pbx", std::string("stopping (") + (signal == SIGINT ? "SIGINT" : "SIGTERM") + ")");
     break;
   }
+  if (console) {
+    control.post([&] { console->close(); });
+    control.drain();
+  }
   thread.post([&] {
     if (stack) stack->calls().close_all();
   });
   thread.stop();
   control.stop();
+  console.reset();
   log_line("counters", counters.format());
   return 0;
 }

@@ -41,7 +41,7 @@ void check_libre_layout() {
 }
 
 SipStack::SipStack(const PbxConfig& config, Counters& counters, Control& control, SipThread& thread,
-                   SecurityReporter& security, Takeovers& takeovers)
+                   SecurityReporter& security, Takeovers& takeovers, ConsoleLink& console)
     : config_(config), counters_(counters), auth_(config), registrar_(config, auth_, counters, security) {
   check_libre_layout();
   sa local{};
@@ -60,8 +60,8 @@ SipStack::SipStack(const PbxConfig& config, Counters& counters, Control& control
   }
   trace_counters = &counters_;
   sip_set_trace_handler(sip_, trace_handler);
-  calls_ =
-      std::make_unique<CallTable>(config, counters, control, thread, registrar_, auth_, security, takeovers);
+  calls_ = std::make_unique<CallTable>(config, counters, control, thread, registrar_, auth_, security,
+                                       takeovers, console);
   calls_->listen(sip_);
 }
 

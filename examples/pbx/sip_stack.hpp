@@ -23,7 +23,7 @@ class SipStack {
  public:
   /// Listens on config.sip_listen (UDP and TCP). Throws naming the address when it cannot.
   SipStack(const PbxConfig& config, Counters& counters, Control& control, SipThread& thread,
-           SecurityReporter& security, Takeovers& takeovers);
+           SecurityReporter& security, Takeovers& takeovers, ConsoleLink& console);
   ~SipStack();
   SipStack(const SipStack&) = delete;
   SipStack& operator=(const SipStack&) = delete;
