@@ -235,19 +235,41 @@ ConfigResult load_config(const std::string& path) {
   return result;
 }
 
+/// The sample's console passwords web-700, web-744, web-745 and web-790, hashed once with
+/// callsup-pbx --hash-password (fixed here so that --print-config prints the same file each time).
+constexpr const char* sample_web_hashes[] = {
+    "$argon2id$v=19$m=65536,t=2,p=1$Yz+nlw9KaNQaPG5UoG/cjQ$xZ1Emzod7FaM7aMY/qAr9Xibv0BwZ6Oli65HhSP8mWg",
+    "$argon2id$v=19$m=65536,t=2,p=1$kMaHDaJmkkQFtNaR4XNqbg$DHh+mDh4aIwN2I+BCteUT4qT9wwdH4JdC/Bg0M+ENrw",
+    "$argon2id$v=19$m=65536,t=2,p=1$JlDlhv2mAvo/cvy8AHcdeg$cAjg9d06sbKtuQrdctgNKJG1YspMcMnCPaHB87oCIgo",
+    "$argon2id$v=19$m=65536,t=2,p=1$XsxJslh8K7zRcDuNw76WhQ$Bhvh5+1WVbb0ItQ3fFZ/l4o1Atb4dPCYj2vqzdgsMTo"};
+
 std::string sample_config_json() {
   const nlohmann::ordered_json sample = {
       {"sip", {{"listen", "127.0.0.1:5060"}, {"realm", "callsup"}}},
       {"rtp", {{"address", "127.0.0.1"}, {"port_min", 30000}, {"port_max", 30999}}},
       {"trunk", {{"name", "carrier"}, {"address", "127.0.0.1:5080"}, {"tenant", "acme"}}},
       {"accounts",
-       {{{"extension", "700"}, {"password", "secret-700"}, {"srtp", "optional"}},
-        {{"extension", "744"}, {"password", "secret-744"}, {"srtp", "optional"}},
-        {{"extension", "745"}, {"password", "secret-745"}, {"srtp", "optional"}}}},
+       {{{"extension", "700"},
+         {"password", "secret-700"},
+         {"srtp", "optional"},
+         {"web_password_hash", sample_web_hashes[0]}},
+        {{"extension", "744"},
+         {"password", "secret-744"},
+         {"srtp", "optional"},
+         {"web_password_hash", sample_web_hashes[1]}},
+        {{"extension", "745"},
+         {"password", "secret-745"},
+         {"srtp", "optional"},
+         {"web_password_hash", sample_web_hashes[2]}},
+        {{"extension", "790"},
+         {"password", "secret-790"},
+         {"srtp", "optional"},
+         {"web_password_hash", sample_web_hashes[3]}}}},
       {"hunt_groups", {{{"number", "600"}, {"group", "Support"}}}},
       {"tenants", {{"acme", {{"notify_agent", "beep_and_info"}}}}},
       {"audit_log", "pbx-audit.jsonl"},
       {"admin", {{"listen", "127.0.0.1:8089"}}},
+      {"console", {{"listen", "127.0.0.1:8080"}}},
       {"directory",
        {{"tenants",
          {{{"name", "acme"}, {"supervision_enabled", true}, {"feature_code_plan", "portaswitch"}}}},
@@ -259,7 +281,13 @@ std::string sample_config_json() {
            {"can_supervise", true},
            {"granted_modes", "barge"}},
           {{"extension", "744"}, {"tenant", "acme"}, {"display_name", "Alice"}, {"roles", {"agent"}}},
-          {{"extension", "745"}, {"tenant", "acme"}, {"display_name", "Bert"}, {"roles", {"agent"}}}}},
+          {{"extension", "745"}, {"tenant", "acme"}, {"display_name", "Bert"}, {"roles", {"agent"}}},
+          {{"extension", "790"},
+           {"tenant", "acme"},
+           {"display_name", "Ada Admin"},
+           {"roles", {"tenant_admin"}},
+           {"can_supervise", true},
+           {"granted_modes", "barge"}}}},
         {"groups",
          {{{"name", "Support"},
            {"tenant", "acme"},

@@ -60,6 +60,7 @@ json Console::hello(Client& client) const {
           {"me", me_json(client.extension, client.csrf)},
           {"calls", calls},
           {"sessions", sessions_json(client.extension)},
+          {"now", iso_time(std::chrono::system_clock::now())},
           {"pending", pending_json(client.extension)}};
 }
 

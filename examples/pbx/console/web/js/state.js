@@ -141,5 +141,5 @@ export function loadAudit(records) {
 /** The calls of the logged-in extension as an agent. */
 export function myCalls() {
   const ext = state.me?.extension;
-  return [...state.calls.values()].filter((c) => c.agent === ext);
+  return [...state.calls.values()].filter((c) => c.mine && c.agent === ext);
 }

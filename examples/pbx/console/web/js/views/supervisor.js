@@ -28,8 +28,9 @@ export function renderSupervisor() {
 // ---- calls table ---------------------------------------------------------------
 
 function sortedCalls() {
-  // Oldest first and stable: rows must not jump under the pointer.
-  return [...state.calls.values()].sort((a, b) =>
+  // Only calls to supervise (a supervisor's own calls are in the agent view). Oldest first and
+  // stable: rows must not jump under the pointer.
+  return [...state.calls.values()].filter((c) => !c.mine).sort((a, b) =>
     String(a.started_at ?? '').localeCompare(String(b.started_at ?? '')) ||
     String(a.id).localeCompare(String(b.id)));
 }
@@ -38,7 +39,7 @@ function renderCalls() {
   const tbody = $('#calls tbody');
   const calls = sortedCalls();
   for (const [id, row] of rows) {
-    if (!state.calls.has(id)) { row.tr.remove(); rows.delete(id); }
+    if (!state.calls.has(id) || state.calls.get(id).mine) { row.tr.remove(); rows.delete(id); }
   }
   calls.forEach((call, index) => {
     let row = rows.get(call.id);
