@@ -1,4 +1,5 @@
 // callsup-pbx: command line (--config FILE, --print-config, --check-config FILE).
+#include <filesystem>
 #include <iostream>
 #include <string>
 
@@ -47,7 +48,10 @@ int main(int argc, char** argv) {
     const auto result = callsup::pbx::load_config(argv[2]);
     if (!result.ok()) return report_problems(result);
     try {
-      return callsup::pbx::run_pbx(result.config, argv[0]);
+      // The console's installed files are found beside the real executable, wherever it was run from.
+      std::error_code error;
+      const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+      return callsup::pbx::run_pbx(result.config, error ? std::string(argv[0]) : self.string());
     } catch (const std::exception& e) {
       std::cerr << "callsup-pbx: " << e.what() << "\n";
       return 1;

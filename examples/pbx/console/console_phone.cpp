@@ -61,7 +61,15 @@ void Console::start(const WebLogin& login, const json& body, Respond respond) {
           409, "you already supervise " + (info.call.empty() ? "(armed)" : info.call) + " (session " +
                    std::to_string(info.id) + "): switch its mode or stop it first"));
   const auto found = user(me);
-  const auto scoped = found ? scope_call(*found, call, sources(*found)) : std::nullopt;
+  if (!found || call->tenant != found->profile.tenant) {
+    // Refused before the SDK sees it: its records name the call's agent, which must not reach
+    // this tenant's audit trail or pages. A security record (this tenant's) says who tried.
+    control_.service().record_security(
+        {me, "console_cross_tenant", "POST /api/sessions for call " + quoted(id) + " of another tenant"});
+    log_line("console", me + ": " + id + " is another tenant's call: 403");
+    return respond(denial_response(*mode, Decision::deny(Reason::cross_tenant, "console_tenant")));
+  }
+  const auto scoped = scope_call(*found, call, sources(*found));
   if (!scoped || !scoped->decisions.at(*mode).allowed) {
     // Refused: the SDK decides it again and writes the attempt and the denial to the audit trail
     // (channel web). The leg named is a placeholder no phone has; pre_arm off: nothing can wait.
