@@ -267,8 +267,10 @@ def test_another_tenants_supervisor_sees_nothing_and_is_refused(
         forged = outsider.start(call, "listen")
         assert forged.status == 403, forged.describe()
         assert forged.json().get("reason") == "cross_tenant", forged.describe()
-        record = console_pbx.wait_audit(kind="denied", supervisor="800", channel="web")
-        assert record["reason"] == "cross_tenant" and record["target"] == "744", record
+        # audited as a security record of globex's (800's tenant), naming nothing of acme's call
+        record = console_pbx.wait_audit(kind="security", supervisor="800", rule="console_cross_tenant")
+        assert record["tenant"] == "globex" and record["target"] == "" and call in record["detail"], record
+        assert not [r for r in console_pbx.audit_records() if r["tenant"] == "globex" and mentions(r, "744")]
         # 700 is told about something after the forgery (744 asks for help): by then 800's
         # socket had its chance to leak as well
         mark = ours.count()
@@ -420,7 +422,7 @@ def test_the_audit_trail_is_for_the_tenant_admin_only(
         assert console_pbx.login("745").start(call, "listen").status == 403
         assert console_pbx.login("800").start(call, "whisper").status == 403
         console_pbx.wait_audit(kind="denied", supervisor="745")
-        console_pbx.wait_audit(kind="denied", supervisor="800")
+        console_pbx.wait_audit(kind="security", supervisor="800", rule="console_cross_tenant")
         live = events.wait_for(lambda m: m["type"] == "audit" and m["record"]["supervisor"] == "745", 10,
                                "745's denial as it happens")
         assert live["record"]["tenant"] == "acme", live

@@ -276,8 +276,8 @@ def check_other_views(pbx: ConsoleSupervisedPbx, tmp_path: Path, call: str) -> N
         forger.login_ok("800", WEB_PASSWORDS["800"])
         forged = forger.start(call, "listen")
         assert forged.status == 403 and forged.json().get("reason") == "cross_tenant", forged.describe()
-        denial = pbx.wait_audit(WAIT, kind="denied", supervisor="800", channel="web")
-        assert denial["reason"] == "cross_tenant" and denial["target"] == "744", denial
+        denial = pbx.wait_audit(WAIT, kind="security", supervisor="800", rule="console_cross_tenant")
+        assert denial["tenant"] == "globex" and call in denial["detail"] and denial["target"] == "", denial
         assert find_call(forger.call_list(), call) is None
 
         log_in(admin, pbx.url, "790", "admin-view")

@@ -147,6 +147,11 @@ std::optional<ScopedCall> scope_call(const ConsoleUser& user, const std::shared_
   return hidden;  // not visible: the caller may still want the decision (a forged request's 403)
 }
 
+std::string first_agent(const Call& call, const SupervisionService& service) {
+  const auto legs = agent_legs(call, supervisor_legs(service));
+  return legs.empty() ? std::string() : legs.front()->extension;
+}
+
 std::map<CallId, nlohmann::json> call_views(const ConsoleUser& user, const ViewSources& sources) {
   std::map<CallId, nlohmann::json> out;
   const auto supervisors = supervisor_legs(sources.service);

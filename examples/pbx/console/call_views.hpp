@@ -65,6 +65,10 @@ struct ScopedCall {
 std::optional<ScopedCall> scope_call(const ConsoleUser& user, const std::shared_ptr<const Call>& call,
                                      const ViewSources& sources);
 
+/// The call's first party that could be an agent (on-net, present, no supervisor's phone);
+/// "" when none. A refused request names it, so the audit record says whom it was about.
+std::string first_agent(const Call& call, const SupervisionService& service);
+
 /// Every call `user` sees, by id: in the supervisor's scope (visible), and their own calls
 /// ("mine": they are a party; the agent view). Calls with fewer than two parties are not listed.
 std::map<CallId, nlohmann::json> call_views(const ConsoleUser& user, const ViewSources& sources);

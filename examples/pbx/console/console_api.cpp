@@ -53,7 +53,7 @@ void Console::route(const HttpRequest& request, const std::string& peer_ip, Resp
   if (changes && !tokens_equal(header_value(request, "X-CSRF-Token"), login->csrf))
     return respond(error_response(403, "missing or wrong X-CSRF-Token header"));
   json body = json::object();
-  if (method == http::verb::post) {
+  if (method == http::verb::post && !request.body().empty()) {  // logout and assistance need no body
     auto parsed = json_body(request);
     if (auto* error = std::get_if<HttpResponse>(&parsed)) return respond(std::move(*error));
     body = std::move(std::get<json>(parsed));

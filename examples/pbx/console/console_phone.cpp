@@ -77,7 +77,7 @@ void Console::start(const WebLogin& login, const json& body, Respond respond) {
     request.supervisor_leg = "console-refused-" + std::to_string(next_request_++);
     request.supervisor = me;
     request.call = id;
-    if (scoped) request.target = scoped->agent;
+    request.target = scoped ? scoped->agent : first_agent(*call, control_.service());
     request.mode = *mode;
     request.channel = RequestChannel::web;
     SessionOptions options;
