@@ -103,6 +103,7 @@ void read_console(ObjectReader& reader, PbxConfig& config) {
   ConsoleConfig console;
   if (auto listen = reader.address("listen", true)) console.listen = *listen;
   if (auto root = reader.string("web_root", false)) console.web_root = *root;
+  if (auto file = reader.string("logins_file", false)) console.logins_file = *file;
   if (auto v = reader.integer("login_attempts", 1, 1000))
     console.login_attempts = static_cast<std::uint32_t>(*v);
   if (auto v = reader.integer("login_window_seconds", 1, 86400))
@@ -269,7 +270,7 @@ std::string sample_config_json() {
       {"tenants", {{"acme", {{"notify_agent", "beep_and_info"}}}}},
       {"audit_log", "pbx-audit.jsonl"},
       {"admin", {{"listen", "127.0.0.1:8089"}}},
-      {"console", {{"listen", "127.0.0.1:8080"}}},
+      {"console", {{"listen", "127.0.0.1:8080"}, {"logins_file", "pbx-console-logins.json"}}},
       {"directory",
        {{"tenants",
          {{{"name", "acme"}, {"supervision_enabled", true}, {"feature_code_plan", "portaswitch"}}}},

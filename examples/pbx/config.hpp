@@ -56,6 +56,7 @@ struct ConsoleConfig {
   std::uint32_t login_attempts = 5;  ///< failed logins per window, per address and per extension
   std::uint32_t login_window_seconds = 60;   ///< ... after which a blocked client may try again
   std::uint32_t session_idle_minutes = 480;  ///< a login unused this long is forgotten
+  std::string logins_file;  ///< "" = logins live in memory only (a PBX restart logs everyone out)
 };
 
 struct PbxConfig {

@@ -17,7 +17,7 @@ Console::Console(const PbxConfig& config, Control& control, SipThread& thread,
       thread_(thread),
       stack_(stack),
       files_(find_web_root(config.console->web_root, executable)),
-      logins_(std::chrono::minutes(config.console->session_idle_minutes)),
+      logins_(std::chrono::minutes(config.console->session_idle_minutes), config.console->logins_file),
       limiter_(config.console->login_attempts, std::chrono::seconds(config.console->login_window_seconds)) {
   // SIP reports arrive on the control thread already (ConsoleLink's contract).
   link.ringing = [this](std::uint64_t request, const std::string& call) { on_ringing(request, call); };
@@ -91,7 +91,14 @@ void Console::handle(HttpRequest request, const std::string& peer_ip, Respond re
     respond(std::move(response));
   };
   const std::string target(request.target());
-  if (target.rfind("/api/", 0) == 0) return route(request, peer_ip, secured);
+  if (target.rfind("/api/", 0) == 0) {
+    try {
+      return route(request, peer_ip, secured);
+    } catch (const std::exception& e) {  // never through Beast's handler: it would stop the control thread
+      log_line("console", std::string(request.method_string()) + " " + target + ": " + e.what());
+      return secured(error_response(500, std::string("internal error: ") + e.what()));
+    }
+  }
   if (request.method() != http::verb::get)
     return secured(
         error_response(405, std::string(request.method_string()) + " " + target + ": only GET here"));

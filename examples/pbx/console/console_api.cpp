@@ -122,7 +122,14 @@ void Console::login(const HttpRequest& request, const std::string& peer_ip, Resp
       }
       limiter_.succeeded(by_address);
       limiter_.succeeded(by_extension);
-      const WebLogin& created = logins_.create(ext);
+      const WebLogin* made = nullptr;
+      try {
+        made = &logins_.create(ext);
+      } catch (const std::exception& e) {
+        log_line("console", ext + ": login not stored: " + e.what());
+        return respond(error_response(500, std::string("the login could not be stored: ") + e.what()));
+      }
+      const WebLogin& created = *made;
       log_line("console", ext + " logged in from " + peer_ip);
       HttpResponse response = me(created);
       response.set(http::field::set_cookie,
