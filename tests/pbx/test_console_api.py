@@ -378,6 +378,27 @@ def test_a_ringing_start_switches_its_mode_and_is_cancelled(
     assert not [r for r in console_pbx.audit_records() if r["kind"] == "started"], console_pbx.audit_records()
 
 
+def test_a_busy_phone_ends_the_start_with_its_reason(
+    console_pbx: ConsolePbx, console_sipp: ConsoleSipp, trunk_port: int
+) -> None:
+    """700's phone answers the PBX's INVITE with 486: the page is told why on its socket, nothing
+    is pending or started, and 700 may try again."""
+    call = console_pbx.call_from_trunk(console_sipp, trunk_port)
+    phone = console_sipp.registered_phone("700", "uas_busy.xml")
+    supervisor = console_pbx.login("700")
+    with supervisor.events() as events:
+        events.wait_for(lambda m: m["type"] == "hello", 5, "hello")
+        answer = supervisor.start(call, "listen")
+        if answer.status == 202:  # it rang first; the refusal comes on the socket
+            told = events.wait_for(lambda m: m["type"] == "pending" and m.get("error"), 15, "the busy phone")
+            assert "486" in told["error"] and told["pending"] is None, told
+        else:  # refused before the answer to the POST went out
+            assert answer.status == 409 and "486" in answer.error, answer.describe()
+    assert phone.wait(15).returncode == 0
+    assert supervisor.sessions().ok() == {"sessions": [], "pending": None}
+    assert not [r for r in console_pbx.audit_records() if r["kind"] == "started"]
+
+
 # ---- assistance and the audit view -----------------------------------------------------------
 
 

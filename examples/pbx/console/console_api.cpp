@@ -6,6 +6,7 @@
 #include "console.hpp"
 #include "control.hpp"
 #include "log.hpp"
+#include "request_text.hpp"
 #include "web_password.hpp"
 
 namespace callsup::pbx {
@@ -19,16 +20,7 @@ constexpr const char* cookie_name = "callsup_session";
 
 /// The session cookie's value, "" when the request has none.
 std::string session_cookie(const HttpRequest& request) {
-  const std::string cookies = header_value(request, "Cookie");
-  const std::string key = std::string(cookie_name) + "=";
-  for (std::size_t at = 0; at < cookies.size();) {
-    while (at < cookies.size() && (cookies[at] == ' ' || cookies[at] == ';')) ++at;
-    const std::size_t end = std::min(cookies.find(';', at), cookies.size());
-    if (cookies.compare(at, key.size(), key) == 0)
-      return cookies.substr(at + key.size(), end - at - key.size());
-    at = end;
-  }
-  return {};
+  return cookie_value(header_value(request, "Cookie"), cookie_name);
 }
 
 }  // namespace
@@ -215,17 +207,9 @@ HttpResponse Console::assistance(const WebLogin& login, bool requested) {
 HttpResponse Console::audit(const WebLogin& login, const std::string& query) {
   const auto found = user(login.extension);
   if (!found || !found->admin) return error_response(403, "the audit trail is for tenant administrators");
-  std::size_t limit = 100;
-  if (query.rfind("limit=", 0) == 0) {
-    const std::string value = query.substr(6);
-    char* end = nullptr;
-    const unsigned long parsed = std::strtoul(value.c_str(), &end, 10);
-    if (value.empty() || *end != '\0' || parsed < 1 || parsed > 500)
-      return error_response(400, "limit " + quoted(value) + " is not a whole number in 1..500");
-    limit = parsed;
-  } else if (!query.empty()) {
-    return error_response(400, "unknown query " + quoted(query) + " (only limit=N)");
-  }
+  const auto parsed = audit_limit(query);
+  if (const auto* problem = std::get_if<std::string>(&parsed)) return error_response(400, *problem);
+  const std::size_t limit = std::get<std::size_t>(parsed);
   json records = json::array();
   for (auto it = audit_.rbegin(); it != audit_.rend() && records.size() < limit; ++it)
     if (it->tenant == found->profile.tenant) records.push_back(json::parse(to_json_line(*it)));

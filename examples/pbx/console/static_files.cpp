@@ -1,6 +1,8 @@
 // callsup-pbx console: static files.
 #include "static_files.hpp"
 
+#include "request_text.hpp"
+
 #include <fstream>
 #include <sstream>
 
@@ -22,27 +24,6 @@ const char* content_type(const std::filesystem::path& file) {
   return "application/octet-stream";
 }
 
-/// The relative path of `target` ("/js/app.js?x" -> "js/app.js"), or nullopt when any segment is
-/// empty, hidden, "..", or has a character outside [A-Za-z0-9._-].
-std::optional<std::filesystem::path> safe_relative(std::string_view target) {
-  target = target.substr(0, target.find_first_of("?#"));
-  if (target.empty() || target.front() != '/') return std::nullopt;
-  if (target == "/") return std::filesystem::path("index.html");
-  std::filesystem::path out;
-  std::size_t at = 1;
-  while (at <= target.size()) {
-    const std::size_t end = std::min(target.find('/', at), target.size());
-    const std::string_view segment = target.substr(at, end - at);
-    if (segment.empty() || segment.front() == '.') return std::nullopt;
-    for (char c : segment)
-      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-')
-        return std::nullopt;
-    out /= std::string(segment);
-    at = end + 1;
-  }
-  return out;
-}
-
 }  // namespace
 
 void add_security_headers(HttpResponse& response) {
@@ -55,7 +36,7 @@ void add_security_headers(HttpResponse& response) {
 }
 
 std::optional<HttpResponse> StaticFiles::serve(const HttpRequest& request) const {
-  const auto relative = safe_relative(std::string_view(request.target().data(), request.target().size()));
+  const auto relative = web_file_of(std::string_view(request.target().data(), request.target().size()));
   if (!relative) return std::nullopt;
   const auto file = root_ / *relative;
   std::error_code error;
