@@ -23,14 +23,16 @@ REPO = Path(__file__).resolve().parents[2]
 PBX_BINARY = Path(os.environ.get("CALLSUP_PBX") or REPO / "build" / "dev" / "bin" / "callsup-pbx").resolve()
 HOST = "127.0.0.1"
 PASSWORDS = {"700": "secret-700", "744": "secret-744", "745": "secret-745"}
-# The console's configurations only: tenant acme's administrator 790, tenant globex's supervisor
-# 800 over agent 844 (group Sales), their SIP passwords, and everybody's web password.
-CONSOLE_PASSWORDS = {"790": "secret-790", "800": "secret-800", "844": "secret-844"}
+# The console's configurations only: tenant acme's administrator 790 and supervisor 701 (of the
+# empty group Billing: 744 is out of its scope), tenant globex's supervisor 800 over agent 844
+# (group Sales), their SIP passwords, and everybody's web password.
+CONSOLE_PASSWORDS = {"790": "secret-790", "701": "secret-701", "800": "secret-800", "844": "secret-844"}
 WEB_PASSWORDS = {
     "700": "web-700",
     "744": "web-744",
     "745": "web-745",
     "790": "web-790",
+    "701": "web-701",
     "800": "web-800",
     "844": "web-844",
 }
@@ -177,6 +179,14 @@ def add_console(config: dict[str, Any], port: int, *, plan: str, srtp: str, noti
             "granted_modes": "barge",
         },
         {
+            "extension": "701",
+            "tenant": "acme",
+            "display_name": "Olga Other",
+            "roles": ["supervisor"],
+            "can_supervise": True,
+            "granted_modes": "barge",
+        },
+        {
             "extension": "800",
             "tenant": "globex",
             "display_name": "Gus Globex",
@@ -186,7 +196,10 @@ def add_console(config: dict[str, Any], port: int, *, plan: str, srtp: str, noti
         },
         {"extension": "844", "tenant": "globex", "display_name": "Gina", "roles": ["agent"]},
     ]
-    directory["groups"].append({"name": "Sales", "tenant": "globex", "members": ["844"], "supervisors": ["800"]})
+    directory["groups"] += [
+        {"name": "Sales", "tenant": "globex", "members": ["844"], "supervisors": ["800"]},
+        {"name": "Billing", "tenant": "acme", "members": [], "supervisors": ["701"]},
+    ]
 
 
 def sip_options(port: int, timeout: float = 0.5) -> str | None:

@@ -250,6 +250,25 @@ def test_a_supervisor_without_a_registered_phone_is_409(
     assert console.sessions().ok()["pending"] is None
 
 
+def test_a_supervisor_out_of_scope_sees_nothing_and_is_refused(
+    console_pbx: ConsolePbx, console_sipp: ConsoleSipp, trunk_port: int
+) -> None:
+    """701 supervises acme's group Billing, not 744: 744's call is not in its list nor in its
+    events, and a forged start gets 403 out_of_scope, audited by the SDK with channel web."""
+    outsider = console_pbx.login("701")
+    with outsider.events() as theirs:
+        theirs.wait_for(lambda m: m["type"] == "hello", 5, "701's hello")
+        call = console_pbx.call_from_trunk(console_sipp, trunk_port)
+        supervisor = console_pbx.login("700")
+        wait_until(lambda: _calls_of(supervisor, call) is not None, 10, f"{call} listed for 700")
+        assert outsider.call_list() == [], outsider.last
+        forged = outsider.start(call, "listen")
+        assert forged.status == 403 and forged.json().get("reason") == "out_of_scope", forged.describe()
+        record = console_pbx.wait_audit(kind="denied", supervisor="701", channel="web")
+        assert record["reason"] == "out_of_scope" and record["target"] == "744", record
+        assert not [m for m in theirs.messages() if m["type"] == "call"], theirs.messages()
+
+
 def test_another_tenants_supervisor_sees_nothing_and_is_refused(
     console_pbx: ConsolePbx, console_sipp: ConsoleSipp, trunk_port: int
 ) -> None:
