@@ -409,7 +409,7 @@ def test_a_busy_phone_ends_the_start_with_its_reason(
         events.wait_for(lambda m: m["type"] == "hello", 5, "hello")
         answer = supervisor.start(call, "listen")
         if answer.status == 202:  # it rang first; the refusal comes on the socket
-            told = events.wait_for(lambda m: m["type"] == "pending" and m.get("error"), 15, "the busy phone")
+            told = events.wait_for(lambda m: m["type"] == "pending" and bool(m.get("error")), 15, "the busy phone")
             assert "486" in told["error"] and told["pending"] is None, told
         else:  # refused before the answer to the POST went out
             assert answer.status == 409 and "486" in answer.error, answer.describe()
