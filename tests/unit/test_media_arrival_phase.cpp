@@ -63,6 +63,26 @@ TEST_CASE("media: a call is served after the last of its streams, the one before
   CHECK(all_arrived_phase(wrap, period) == 1 * ms);
 }
 
+TEST_CASE("media: a call stays where it is while its place is as good as the best, within a tolerance") {
+  using callsup::detail::all_arrived_phase_sticky;
+  // Two streams half a period apart: two equal gaps. Whichever was chosen stays chosen as the
+  // phases drift a few microseconds either way.
+  for (const std::int64_t drift : {-30'000, -1, 0, 1, 30'000}) {
+    std::vector<std::int64_t> half{0, 10 * ms + drift};
+    CHECK(all_arrived_phase_sticky(half, period, 10 * ms, ms) == 10 * ms + drift);
+    std::vector<std::int64_t> again{0, 10 * ms + drift};
+    CHECK(all_arrived_phase_sticky(again, period, 0, ms) == 0);
+  }
+  // A clearly better place (the gap after 4 ms is 11 ms, after 15 ms only 7) is taken.
+  std::vector<std::int64_t> three{15 * ms, 2 * ms, 4 * ms};
+  CHECK(all_arrived_phase_sticky(three, period, 15 * ms, ms) == 4 * ms);
+  // Nothing chosen before, or one stream: the best.
+  std::vector<std::int64_t> fresh{0, 10 * ms};
+  CHECK(all_arrived_phase_sticky(fresh, period, std::nullopt, ms) == all_arrived_phase(fresh, period));
+  std::vector<std::int64_t> one{7 * ms};
+  CHECK(all_arrived_phase_sticky(one, period, 3 * ms, ms) == 7 * ms);
+}
+
 TEST_CASE("media: the sub-tick after a phase and a margin, round the period") {
   const std::int64_t sub = 2 * ms;
   CHECK(sub_tick_after(0, ms, sub, 10) == 1);            // ready at 1 ms: the 2 ms sub-tick

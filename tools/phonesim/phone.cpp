@@ -102,6 +102,8 @@ std::size_t Phone::write_audio(std::span<std::uint8_t> buffer) {
     config_.signal(frame_, frame_index_);
     bytes = codec_->encode(frame_, payload);
   }
+  if (config_.tag_frames)
+    write_frame_tag(payload.first(bytes), ssrc_, static_cast<std::uint32_t>(frame_index_));
   // RFC 3550: the marker starts a talkspurt; the stream's first packet is one.
   write_rtp_fixed_header(first_packet_, codec_->payload_type(), sequence_, timestamp_, ssrc_,
                          buffer.first<rtp_fixed_header_size>());
@@ -178,6 +180,7 @@ void Phone::on_datagram(std::span<std::uint8_t> buffer, std::size_t length,
     return;
   }
   if (header.payload_type != codec_->payload_type()) return bump(counters_.wrong_payload_type);
+  if (config_.count_frames_from) count_frame(parsed.packet.payload);
   if (config_.record) record(header.timestamp, parsed.packet.payload, scratch);
 }
 
@@ -212,6 +215,17 @@ void Phone::queue_dtmf(std::string_view digits, int duration_ms, int gap_ms) {
   dtmf_pending_.store(true, std::memory_order_release);
 }
 
+void Phone::count_frame(std::span<const std::uint8_t> payload) noexcept {
+  if (const auto index = read_frame_tag(payload, *config_.count_frames_from))
+    frame_tags_.on_tagged(*index);
+  else
+    frame_tags_.on_untagged();
+  counters_.frames_tagged.store(frame_tags_.tagged(), std::memory_order_relaxed);
+  counters_.frames_lost.store(frame_tags_.lost(), std::memory_order_relaxed);
+  counters_.frames_replaced.store(frame_tags_.replaced(), std::memory_order_relaxed);
+  counters_.frames_untagged.store(frame_tags_.untagged(), std::memory_order_relaxed);
+}
+
 PhoneStats Phone::stats() const noexcept {
   const auto get = [](const std::atomic<std::uint64_t>& c) { return c.load(std::memory_order_relaxed); };
   PhoneStats s;
@@ -226,6 +240,10 @@ PhoneStats Phone::stats() const noexcept {
   s.wrong_payload_type = get(counters_.wrong_payload_type);
   s.dtmf_sent = get(counters_.dtmf_sent);
   s.dtmf_received = get(counters_.dtmf_received);
+  s.frames_tagged = get(counters_.frames_tagged);
+  s.frames_lost = get(counters_.frames_lost);
+  s.frames_replaced = get(counters_.frames_replaced);
+  s.frames_untagged = get(counters_.frames_untagged);
   return s;
 }
 
@@ -256,6 +274,10 @@ PhoneStats& PhoneStats::operator+=(const PhoneStats& other) noexcept {
   wrong_payload_type += other.wrong_payload_type;
   dtmf_sent += other.dtmf_sent;
   dtmf_received += other.dtmf_received;
+  frames_tagged += other.frames_tagged;
+  frames_lost += other.frames_lost;
+  frames_replaced += other.frames_replaced;
+  frames_untagged += other.frames_untagged;
   return *this;
 }
 

@@ -18,6 +18,7 @@
 #include "callsup/media/dtmf_receiver.hpp"
 #include "callsup/media/dtmf_sender.hpp"
 #include "callsup/media/srtp.hpp"
+#include "frame_tags.hpp"
 #include "phone_set.hpp"
 #include "sequence_tracker.hpp"
 
@@ -66,7 +67,8 @@ class Phone {
  private:
   struct Counters {
     std::atomic<std::uint64_t> sent{0}, received{0}, lost{0}, duplicates{0}, reordered{0}, malformed{0},
-        auth_fail{0}, replay{0}, wrong_payload_type{0}, dtmf_sent{0}, dtmf_received{0};
+        auth_fail{0}, replay{0}, wrong_payload_type{0}, dtmf_sent{0}, dtmf_received{0}, frames_tagged{0},
+        frames_lost{0}, frames_replaced{0}, frames_untagged{0};
   };
   struct DtmfRequest {
     std::string digits;
@@ -76,6 +78,7 @@ class Phone {
   void precompute_cycle();
   void take_dtmf_requests();
   std::size_t write_audio(std::span<std::uint8_t> buffer);
+  void count_frame(std::span<const std::uint8_t> payload) noexcept;
   void record(std::uint32_t timestamp, std::span<const std::uint8_t> payload,
               std::span<std::int16_t> scratch);
 
@@ -99,6 +102,7 @@ class Phone {
 
   // Receive state (the set's thread only).
   SequenceTracker tracker_;
+  FrameTagTracker frame_tags_;
   std::uint32_t remote_ssrc_ = 0;                // of the last packet: a change restarts the accounting
   std::optional<std::uint32_t> next_timestamp_;  // where the recording's next frame should start
 

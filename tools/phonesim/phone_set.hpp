@@ -42,6 +42,12 @@ struct PhoneConfig {
   /// frame, silence), else 50 frames (1 s) are looped. SRTP still protects every packet (its
   /// keystream and tag depend on the sequence number, so nothing can be reused).
   bool precompute = false;
+  /// Write this phone's SSRC and the frame's index into the first 8 bytes of every audio
+  /// payload (frame_tags.hpp), so the receiving phone can count the frames the engine lost.
+  bool tag_frames = false;
+  /// Count the tagged frames of the phone with this SSRC (the one this phone talks to) as
+  /// received: PhoneStats::frames_*. Meaningful where the engine forwards that phone's stream.
+  std::optional<std::uint32_t> count_frames_from;
 };
 
 /// Per-phone counters. Loss, duplicates and reordering come from the RTP sequence numbers
@@ -59,6 +65,11 @@ struct PhoneStats {
   std::uint64_t wrong_payload_type = 0;  ///< neither the codec's nor the telephone-event type
   std::uint64_t dtmf_sent = 0;           ///< digits whose first telephone-event packet was sent
   std::uint64_t dtmf_received = 0;       ///< digits received (DtmfReceiver: each press once)
+  // With count_frames_from, end to end (whatever sequence numbers the engine wrote):
+  std::uint64_t frames_tagged = 0;    ///< frames of that phone received
+  std::uint64_t frames_lost = 0;      ///< frames of that phone never received
+  std::uint64_t frames_replaced = 0;  ///< missing frames whose slot a mixed or concealed frame took
+  std::uint64_t frames_untagged = 0;  ///< audio frames received without that phone's tag
 
   PhoneStats& operator+=(const PhoneStats& other) noexcept;
   friend bool operator==(const PhoneStats&, const PhoneStats&) = default;

@@ -58,6 +58,32 @@ inline std::optional<std::int64_t> all_arrived_phase(std::span<std::int64_t> pha
   return edge;
 }
 
+/// As all_arrived_phase, but stays with `current` (the phase chosen last time) while the gap it
+/// starts is within `tolerance_ns` of the largest. Two streams half a period apart leave two
+/// equal gaps; their phases drift by a few microseconds, and without this the choice would flip
+/// between them with every placement, each move of the call in the period costing a frame.
+/// `current` is matched to the nearest of `phases` (they drift). Sorts `phases`.
+inline std::optional<std::int64_t> all_arrived_phase_sticky(std::span<std::int64_t> phases,
+                                                            std::int64_t period_ns,
+                                                            std::optional<std::int64_t> current,
+                                                            std::int64_t tolerance_ns) {
+  const auto best = all_arrived_phase(phases, period_ns);  // sorts
+  if (!best || !current || phases.size() < 2) return best;
+  const auto circular = [&](std::int64_t a, std::int64_t b) {
+    const std::int64_t d = ((a - b) % period_ns + period_ns) % period_ns;
+    return std::min(d, period_ns - d);
+  };
+  const auto gap_after = [&](std::size_t i) {
+    return (i + 1 < phases.size() ? phases[i + 1] : phases.front() + period_ns) - phases[i];
+  };
+  std::size_t nearest = 0, at_best = 0;
+  for (std::size_t i = 0; i < phases.size(); ++i) {
+    if (circular(phases[i], *current) < circular(phases[nearest], *current)) nearest = i;
+    if (phases[i] == *best) at_best = i;
+  }
+  return gap_after(nearest) + tolerance_ns >= gap_after(at_best) ? phases[nearest] : *best;
+}
+
 /// The sub-tick (0..count-1) at or after `phase_ns` + `margin_ns`, going round the period.
 inline std::size_t sub_tick_after(std::int64_t phase_ns, std::int64_t margin_ns, std::int64_t sub_period_ns,
                                   std::size_t count) noexcept {

@@ -49,6 +49,9 @@ class CallMedia {
   const std::vector<LegMedia*>& legs() const noexcept { return slot_legs_; }
   /// The sub-tick at which the call is mixed: right after its legs' packets arrive.
   std::size_t sub_tick = 0;
+  /// The arrival phase the call was last placed after (Shard::place keeps it while it is as good
+  /// as the best, so that a call does not flip between equal places).
+  std::optional<std::int64_t> placed_phase;
 
  private:
   void compile(TickContext& context);

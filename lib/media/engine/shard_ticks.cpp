@@ -108,8 +108,10 @@ void Shard::place() noexcept {
       phases_.clear();
       for (LegMedia* leg : call->legs())
         if (auto edge = leg->arrival_edge(recent)) phases_.push_back(*edge);
-      if (auto all_in = all_arrived_phase(phases_, period))
+      if (auto all_in = all_arrived_phase_sticky(phases_, period, call->placed_phase, sub)) {
+        call->placed_phase = *all_in;
         call->sub_tick = sub_tick_after(*all_in, arrival_margin_ns, sub, sub_ticks_);
+      }
       for (LegMedia* leg : call->legs()) leg->place(placement_round_, call->sub_tick);
     }
     calls_at_[call->sub_tick].push_back(call.get());
