@@ -30,6 +30,12 @@ nlohmann::json report(const Options& options, const Snapshot& start, const Snaps
   j["packets_lost"] = lost_to_phones + lost_to_engine;
   j["packets_lost_engine_to_phones"] = lost_to_phones;
   j["packets_lost_phones_to_engine"] = lost_to_engine;
+  // End to end, from the frames' own tags (the engine renumbers what it sends, so packets_lost
+  // cannot see a frame it drops): the customer's and the agent's streams to each other.
+  j["frames_received"] = end.phones.frames_tagged - start.phones.frames_tagged;
+  j["frames_lost"] = end.phones.frames_lost - start.phones.frames_lost;
+  j["frames_replaced_by_mix"] = end.phones.frames_replaced - start.phones.frames_replaced;
+  j["frames_mixed_or_concealed"] = end.phones.frames_untagged - start.phones.frames_untagged;
   j["missed_ticks"] = end.engine.total.missed_ticks - start.engine.total.missed_ticks;
   j["tick_lateness_p99_ms"] = end.engine.total.tick_lateness_p99_ms;
   j["engine_latency_p99_ms"] = end.engine.total.latency_p99_ms;

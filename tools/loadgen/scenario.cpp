@@ -86,12 +86,22 @@ Scenario::Scenario(const Options& options) : options_(options), modes_(std::make
     } roles[] = {{"cust", 500, &CallLegs::customer},
                  {"agent", 1000, &CallLegs::agent},
                  {"sup", 1500, &CallLegs::supervisor}};
+    // The customer and the agent tag their frames and count each other's, end to end: the
+    // engine forwards their streams to each other except while the supervisor's voice is mixed in.
+    const std::uint32_t customer_ssrc = 0x20000000u + 2u * static_cast<std::uint32_t>(i);
+    const std::uint32_t agent_ssrc = customer_ssrc + 1;
     for (const auto& role : roles) {
       const std::uint32_t engine_ssrc = ++next_ssrc;
       sim::PhoneConfig phone;
       phone.name = role.prefix + std::to_string(i);
       phone.signal = sim::sine(role.hz, 4000);
       phone.precompute = true;
+      if (role.index != &CallLegs::supervisor) {
+        const bool customer = role.index == &CallLegs::customer;
+        phone.ssrc = customer ? customer_ssrc : agent_ssrc;
+        phone.tag_frames = true;
+        phone.count_frames_from = customer ? agent_ssrc : customer_ssrc;
+      }
       if (!options.phones_in_phase)
         phone.send_offset_ms = std::uniform_int_distribution<int>(0, 19)(phase_rng);
       phone.expected_remote_ssrc = engine_ssrc;
