@@ -24,18 +24,11 @@ def pbx(tmp_path: Path, trunk_port: int) -> Iterator[PbxProcess]:
     rtp = free_port_block(40)
     config = pbx_config(sip_port=sip_port, rtp_ports=(rtp, rtp + 39), audit_log=tmp_path / "pbx-audit.jsonl",
                         trunk_port=trunk_port, max_calls=20, notify_agent="beep_and_info")
-    process = PbxProcess(tmp_path / "pbx", config)
-    process.start()
-    try:
+    with PbxProcess(tmp_path / "pbx", config) as process:  # stopped by pid even when the test fails
         yield process
-    finally:
-        process.stop()
 
 
 @pytest.fixture
 def sipp(pbx: PbxProcess, tmp_path: Path) -> Iterator[Sipp]:
-    runner = Sipp(pbx, tmp_path)
-    try:
+    with Sipp(pbx, tmp_path) as runner:
         yield runner
-    finally:
-        runner.stop_all()

@@ -103,21 +103,14 @@ class ConsolePbx(PbxProcess):
 def console_pbx(tmp_path: Path, trunk_port: int) -> Iterator[ConsolePbx]:
     """callsup-pbx with the console, for one test (its login rate limit counts 127.0.0.1's
     failures: a PBX per test keeps them apart); trunk_port is conftest's."""
-    process = ConsolePbx(tmp_path / "pbx", console_config(tmp_path, trunk_port))
-    process.start()
-    try:
+    with ConsolePbx(tmp_path / "pbx", console_config(tmp_path, trunk_port)) as process:
         yield process
-    finally:
-        process.stop()
 
 
 @pytest.fixture
 def console_sipp(console_pbx: ConsolePbx, tmp_path: Path) -> Iterator[ConsoleSipp]:
-    runner = ConsoleSipp(console_pbx, tmp_path)
-    try:
+    with ConsoleSipp(console_pbx, tmp_path) as runner:
         yield runner
-    finally:
-        runner.stop_all()
 
 
 def find_call(calls: list[dict[str, Any]], call_id: str) -> dict[str, Any] | None:

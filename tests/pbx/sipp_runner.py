@@ -11,6 +11,7 @@ import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from pbx_process import HOST, PbxProcess, free_port_block
 
@@ -53,6 +54,9 @@ class SippProcess:
 
 def _read(path: Path) -> str:
     return path.read_text(errors="replace") if path.exists() else ""
+
+
+_SippT = TypeVar("_SippT", bound="Sipp")
 
 
 class Sipp:
@@ -131,3 +135,10 @@ class Sipp:
     def stop_all(self) -> None:
         for phone in self._background:
             phone.stop()
+
+    def __enter__(self: _SippT) -> _SippT:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Stops every sipp still running in the background (by pid), even when the test failed."""
+        self.stop_all()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,17 +134,18 @@ def customer(tmp_path: Path, trunk_port: int, voice_loops: dict[str, Path]) -> I
         yield phone
 
 
-def registered_baresip(pbx: SupervisedPbx, tmp_path: Path, ext: str, voice: Path, name: str, auto_answer: bool) -> Baresip:
+@contextmanager
+def registered_baresip(
+    pbx: SupervisedPbx, tmp_path: Path, ext: str, voice: Path, name: str, auto_answer: bool
+) -> Iterator[Baresip]:
+    """baresip registered as `ext` (SRTP mandatory) for the `with` block; stopped by pid after it,
+    whatever happened."""
     account = BaresipAccount(
         ext, pbx.sip_address, PASSWORDS[ext], regint=600, srtp="mandatory", auto_answer=auto_answer
     )
-    phone = Baresip(tmp_path / name, account, voice, name=name).start()
-    try:
+    with Baresip(tmp_path / name, account, voice, name=name) as phone:
         phone.wait_registered(timeout=10)
-    except BaseException:
-        phone.stop()
-        raise
-    return phone
+        yield phone
 
 
 def connect_customer_to_agent(pbx: SupervisedPbx, customer: Baresip, agent: Baresip) -> None:
@@ -180,12 +182,10 @@ def test_baresip_supervision_matches_design(
     require_program("baresip")
     codes = PLANS[plan]
     with SupervisedPbx(tmp_path / "pbx", plan, trunk_port) as pbx:
-        agent = registered_baresip(pbx, tmp_path, "744", voice_loops["agent"], "agent", auto_answer=True)
-        try:
-            supervisor = registered_baresip(
+        with registered_baresip(pbx, tmp_path, "744", voice_loops["agent"], "agent", auto_answer=True) as agent:
+            with registered_baresip(
                 pbx, tmp_path, "700", voice_loops["supervisor"], "supervisor", auto_answer=False
-            )
-            try:
+            ) as supervisor:
                 connect_customer_to_agent(pbx, customer, agent)
                 mark = supervisor.dial(pbx.uri(codes.listen))
                 supervisor.wait_call_event("ESTABLISHED", timeout=10, since=mark)
@@ -196,10 +196,6 @@ def test_baresip_supervision_matches_design(
                 supervisor.wait_call_event("CLOSED", timeout=10, since=mark)
                 customer.hangup()
                 agent.wait_call_event("CLOSED", timeout=10)
-            finally:
-                supervisor.stop()
-        finally:
-            agent.stop()
     customer.stop()  # closes its recording
     judge(phases, voices, tmp_path)
 
@@ -216,8 +212,7 @@ def test_linphonec_supervisor_with_srtp_and_dtmf(
     require_program("linphonec")
     codes = PLANS["portaswitch"]
     with SupervisedPbx(tmp_path / "pbx", "portaswitch", trunk_port) as pbx:
-        agent = registered_baresip(pbx, tmp_path, "744", voice_loops["agent"], "agent", auto_answer=True)
-        try:
+        with registered_baresip(pbx, tmp_path, "744", voice_loops["agent"], "agent", auto_answer=True) as agent:
             account = LinphoneAccount("700", pbx.sip_address, PASSWORDS["700"], srtp="mandatory", dtmf=dtmf)
             with Linphonec(tmp_path / "supervisor", account, voice_loops["supervisor"], name="supervisor") as sup:
                 sup.wait_registered(timeout=10)
@@ -234,8 +229,6 @@ def test_linphonec_supervisor_with_srtp_and_dtmf(
             assert "RTP/SAVP" in log and "a=crypto" in log, "linphonec's call was not SRTP (SDES)"
             if dtmf == "info":
                 assert "application/dtmf-relay" in log, "linphonec sent no SIP INFO DTMF"
-        finally:
-            agent.stop()
     customer.stop()
     judge(phases, voices, tmp_path)
 
@@ -268,10 +261,8 @@ def test_a_denied_supervision_gets_403_with_the_reason(
     reason in the phrase, the audit trail the denial; the supervised call goes on."""
     require_program("baresip")
     with SupervisedPbx(tmp_path / "pbx", "portaswitch", trunk_port) as pbx:
-        agent = registered_baresip(pbx, tmp_path, "744", voice_loops["agent"], "agent", auto_answer=True)
-        try:
-            intruder = registered_baresip(pbx, tmp_path, "745", voice_loops["supervisor"], "intruder", False)
-            try:
+        with registered_baresip(pbx, tmp_path, "744", voice_loops["agent"], "agent", auto_answer=True) as agent:
+            with registered_baresip(pbx, tmp_path, "745", voice_loops["supervisor"], "intruder", False) as intruder:
                 connect_customer_to_agent(pbx, customer, agent)
                 mark = intruder.dial(pbx.uri(PLANS["portaswitch"].listen))
                 closed = intruder.wait_call_event("CLOSED", timeout=10, since=mark)
@@ -282,10 +273,6 @@ def test_a_denied_supervision_gets_403_with_the_reason(
                 assert customer.alive() and not [e for e in customer.events() if e.get("type") == "CALL_CLOSED"]
                 customer.hangup()
                 agent.wait_call_event("CLOSED", timeout=10)
-            finally:
-                intruder.stop()
-        finally:
-            agent.stop()
 
 
 def test_customer_hanging_up_ends_the_supervision(
@@ -298,10 +285,8 @@ def test_customer_hanging_up_ends_the_supervision(
     are hung up."""
     require_program("baresip")
     with SupervisedPbx(tmp_path / "pbx", "portaswitch", trunk_port) as pbx:
-        agent = registered_baresip(pbx, tmp_path, "744", voice_loops["agent"], "agent", auto_answer=True)
-        try:
-            supervisor = registered_baresip(pbx, tmp_path, "700", voice_loops["supervisor"], "supervisor", False)
-            try:
+        with registered_baresip(pbx, tmp_path, "744", voice_loops["agent"], "agent", auto_answer=True) as agent:
+            with registered_baresip(pbx, tmp_path, "700", voice_loops["supervisor"], "supervisor", False) as supervisor:
                 connect_customer_to_agent(pbx, customer, agent)
                 mark = supervisor.dial(pbx.uri(PLANS["portaswitch"].listen))
                 supervisor.wait_call_event("ESTABLISHED", timeout=10, since=mark)
@@ -311,10 +296,6 @@ def test_customer_hanging_up_ends_the_supervision(
                 ended = pbx.wait_audit(10, kind="ended", supervisor="700")
                 assert ended["end_reason"] == "call_ended", ended
                 supervisor.wait_call_event("CLOSED", timeout=10, since=mark)
-            finally:
-                supervisor.stop()
-        finally:
-            agent.stop()
 
 
 def test_agent_leaving_during_barge_ends_the_call(
@@ -328,10 +309,8 @@ def test_agent_leaving_during_barge_ends_the_call(
     require_program("baresip")
     codes = PLANS["portaswitch"]
     with SupervisedPbx(tmp_path / "pbx", "portaswitch", trunk_port) as pbx:
-        agent = registered_baresip(pbx, tmp_path, "744", voice_loops["agent"], "agent", auto_answer=True)
-        try:
-            supervisor = registered_baresip(pbx, tmp_path, "700", voice_loops["supervisor"], "supervisor", False)
-            try:
+        with registered_baresip(pbx, tmp_path, "744", voice_loops["agent"], "agent", auto_answer=True) as agent:
+            with registered_baresip(pbx, tmp_path, "700", voice_loops["supervisor"], "supervisor", False) as supervisor:
                 connect_customer_to_agent(pbx, customer, agent)
                 mark = supervisor.dial(pbx.uri(codes.listen))
                 supervisor.wait_call_event("ESTABLISHED", timeout=10, since=mark)
@@ -344,10 +323,6 @@ def test_agent_leaving_during_barge_ends_the_call(
                 ended = pbx.wait_audit(10, kind="ended", supervisor="700")
                 assert ended["end_reason"] == "agent_left_barge", ended
                 supervisor.wait_call_event("CLOSED", timeout=10, since=mark)
-            finally:
-                supervisor.stop()
-        finally:
-            agent.stop()
 
 
 def test_a_held_agent_is_neither_heard_nor_hearing(
@@ -364,10 +339,8 @@ def test_a_held_agent_is_neither_heard_nor_hearing(
     own resume). Measured from the recordings."""
     require_program("baresip")
     with SupervisedPbx(tmp_path / "pbx", "portaswitch", trunk_port) as pbx:
-        agent = registered_baresip(pbx, tmp_path, "744", voice_loops["agent"], "agent", auto_answer=True)
-        try:
-            supervisor = registered_baresip(pbx, tmp_path, "700", voice_loops["supervisor"], "supervisor", False)
-            try:
+        with registered_baresip(pbx, tmp_path, "744", voice_loops["agent"], "agent", auto_answer=True) as agent:
+            with registered_baresip(pbx, tmp_path, "700", voice_loops["supervisor"], "supervisor", False) as supervisor:
                 connect_customer_to_agent(pbx, customer, agent)
                 mark = supervisor.dial(pbx.uri(PLANS["portaswitch"].listen))
                 supervisor.wait_call_event("ESTABLISHED", timeout=10, since=mark)
@@ -387,10 +360,6 @@ def test_a_held_agent_is_neither_heard_nor_hearing(
                 resumed = record_phase("listen", {"customer": customer, "supervisor": supervisor})
                 customer.hangup()
                 agent.wait_call_event("CLOSED", timeout=10)
-            finally:
-                supervisor.stop()
-        finally:
-            agent.stop()
     customer.stop()
 
     window = Window(held.files["supervisor"], held.start["supervisor"] / RATE, held.end["supervisor"] / RATE)
@@ -418,12 +387,9 @@ def test_a_hunt_group_call_rings_both_agents_and_is_supervised(
     745 stops ringing; the supervisor of group Support then listens to 744's call."""
     require_program("baresip")
     with SupervisedPbx(tmp_path / "pbx", "portaswitch", trunk_port) as pbx:
-        first = registered_baresip(pbx, tmp_path, "744", voice_loops["agent"], "agent", auto_answer=False)
-        try:
-            second = registered_baresip(pbx, tmp_path, "745", voice_loops["agent"], "agent745", auto_answer=False)
-            try:
-                supervisor = registered_baresip(pbx, tmp_path, "700", voice_loops["supervisor"], "supervisor", False)
-                try:
+        with registered_baresip(pbx, tmp_path, "744", voice_loops["agent"], "agent", auto_answer=False) as first:
+            with registered_baresip(pbx, tmp_path, "745", voice_loops["agent"], "agent745", auto_answer=False) as second:
+                with registered_baresip(pbx, tmp_path, "700", voice_loops["supervisor"], "supervisor", False) as supervisor:
                     mark = customer.dial(pbx.uri("600"))
                     first.wait_call_event("INCOMING", timeout=10)
                     second.wait_call_event("INCOMING", timeout=10)
@@ -440,9 +406,3 @@ def test_a_hunt_group_call_rings_both_agents_and_is_supervised(
                     customer.hangup()
                     first.wait_call_event("CLOSED", timeout=10)
                     supervisor.wait_call_event("CLOSED", timeout=10, since=smark)
-                finally:
-                    supervisor.stop()
-            finally:
-                second.stop()
-        finally:
-            first.stop()

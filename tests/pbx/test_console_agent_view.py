@@ -29,8 +29,7 @@ def test_the_agent_sees_the_supervisor_as_the_tenant_allows(
     config = console_config(tmp_path, trunk_port)
     config["tenants"]["acme"]["agent_sees_listening"] = sees_listening
     with ConsolePbx(tmp_path / "pbx", config) as pbx:
-        sipp = ConsoleSipp(pbx, tmp_path)
-        try:
+        with ConsoleSipp(pbx, tmp_path) as sipp:
             call = pbx.call_from_trunk(sipp, trunk_port)
             agent = pbx.login("744")
             assert supervisors_seen(pbx, agent, call) == []
@@ -48,5 +47,3 @@ def test_the_agent_sees_the_supervisor_as_the_tenant_allows(
             supervisor.switch(session, "listen").ok()
             pbx.wait_audit(kind="mode_changed", supervisor="700", mode="listen", from_mode="whisper")
             wait_until(lambda: supervisors_seen(pbx, agent, call) == expected, 5, f"744 told {expected} again")
-        finally:
-            sipp.stop_all()

@@ -191,15 +191,9 @@ def test_supervising_from_the_browser_matches_design(
 ) -> None:
     require_program("baresip")
     with ConsoleSupervisedPbx(tmp_path / "pbx", trunk_port) as pbx:
-        agent = registered_baresip(pbx, tmp_path, "744", voice_loops["agent"], "agent", auto_answer=True)
-        try:
-            supervisor = registered_baresip(pbx, tmp_path, "700", voice_loops["supervisor"], "supervisor", True)
-            try:
+        with registered_baresip(pbx, tmp_path, "744", voice_loops["agent"], "agent", auto_answer=True) as agent:
+            with registered_baresip(pbx, tmp_path, "700", voice_loops["supervisor"], "supervisor", True) as supervisor:
                 phases = browse_the_scenario(pbx, tmp_path, customer, agent, supervisor)
-            finally:
-                supervisor.stop()
-        finally:
-            agent.stop()
     customer.stop()  # closes its recording
     judge(phases, voices, tmp_path)
 

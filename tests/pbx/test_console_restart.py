@@ -42,13 +42,10 @@ def test_the_page_reconnects_logged_in_after_a_restart(tmp_path: Path, trunk_por
             assert not page.find_element(By.ID, "login-extension").is_displayed(), "asked to log in again"
 
             # the new PBX's events reach the reconnected page
-            sipp = ConsoleSipp(pbx, tmp_path)
-            try:
+            with ConsoleSipp(pbx, tmp_path) as sipp:
                 call = pbx.call_from_trunk(sipp, trunk_port)
                 until(page, lambda d: d.find_element(By.CSS_SELECTOR, row(call)).is_displayed(),
                       f"{call} appearing live after the restart")
-            finally:
-                sipp.stop_all()
 
         old = Console(pbx.url)
         old.cookies["callsup_session"] = str(cookie["value"])
