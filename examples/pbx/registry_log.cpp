@@ -12,7 +12,7 @@ std::string party(const Leg& leg) {
 }
 
 std::string describe(const RegistryEvent& e) {
-  const Call& call = *e.call;
+  const callsup::Call& call = *e.call;
   switch (e.kind) {
   case RegistryEventKind::call_added:
     return call.id + " added (tenant " + call.tenant + (call.group.empty() ? "" : ", group " + call.group) +

@@ -38,7 +38,7 @@ std::set<LegId> supervisor_legs(const SupervisionService& service) {
 }
 
 /// The on-net parties that may be an agent: present, and no supervisor's phone.
-std::vector<const Leg*> agent_legs(const Call& call, const std::set<LegId>& supervisors) {
+std::vector<const Leg*> agent_legs(const callsup::Call& call, const std::set<LegId>& supervisors) {
   std::vector<const Leg*> out;
   for (const Leg& leg : call.legs)
     if (leg.network == Network::on_net && leg.state != LegState::gone && !supervisors.count(leg.id))
@@ -46,7 +46,8 @@ std::vector<const Leg*> agent_legs(const Call& call, const std::set<LegId>& supe
   return out;
 }
 
-std::string other_party(const Call& call, const LegId& agent_leg, const std::set<LegId>& supervisors) {
+std::string other_party(const callsup::Call& call, const LegId& agent_leg,
+                        const std::set<LegId>& supervisors) {
   for (const Leg& leg : call.legs) {
     if (leg.id == agent_leg || leg.state == LegState::gone || supervisors.count(leg.id)) continue;
     return leg.network == Network::off_net ? leg.remote_number : leg.extension;
@@ -54,13 +55,13 @@ std::string other_party(const Call& call, const LegId& agent_leg, const std::set
   return {};
 }
 
-std::size_t parties(const Call& call, const std::set<LegId>& supervisors) {
+std::size_t parties(const callsup::Call& call, const std::set<LegId>& supervisors) {
   return static_cast<std::size_t>(std::count_if(call.legs.begin(), call.legs.end(), [&](const Leg& leg) {
     return leg.state != LegState::gone && !supervisors.count(leg.id);
   }));
 }
 
-nlohmann::json view_of(const Call& call, const std::string& agent, const LegId& agent_leg, bool mine,
+nlohmann::json view_of(const callsup::Call& call, const std::string& agent, const LegId& agent_leg, bool mine,
                        const std::set<LegId>& supervisors, const ViewSources& sources) {
   nlohmann::json view = {{"id", call.id},
                          {"agent", agent},
@@ -111,7 +112,8 @@ nlohmann::json assistance_json(const Assistance& assistance) {
           {"requested_at", assistance.requested_at}};
 }
 
-std::optional<ScopedCall> scope_call(const ConsoleUser& user, const std::shared_ptr<const Call>& call,
+std::optional<ScopedCall> scope_call(const ConsoleUser& user,
+                                     const std::shared_ptr<const callsup::Call>& call,
                                      const ViewSources& sources) {
   if (!user.supervisor || call->tenant != user.profile.tenant) return std::nullopt;
   const auto supervisors = supervisor_legs(sources.service);
@@ -147,7 +149,7 @@ std::optional<ScopedCall> scope_call(const ConsoleUser& user, const std::shared_
   return hidden;  // not visible: the caller may still want the decision (a forged request's 403)
 }
 
-std::string first_agent(const Call& call, const SupervisionService& service) {
+std::string first_agent(const callsup::Call& call, const SupervisionService& service) {
   const auto legs = agent_legs(call, supervisor_legs(service));
   return legs.empty() ? std::string() : legs.front()->extension;
 }

@@ -51,7 +51,7 @@ struct ViewSources {
 
 /// A call as a supervisor may take it: the agent to supervise and the policy's decision per mode.
 struct ScopedCall {
-  std::shared_ptr<const Call> call;
+  std::shared_ptr<const callsup::Call> call;
   std::string agent;
   LegId agent_leg;
   std::map<Mode, Decision> decisions;
@@ -62,12 +62,13 @@ struct ScopedCall {
 
 /// `call` as `user` (a supervisor) may supervise it through the console (channel web), or nullopt
 /// when no party of it is in their scope. Asks the policy once per mode, as the SDK would.
-std::optional<ScopedCall> scope_call(const ConsoleUser& user, const std::shared_ptr<const Call>& call,
+std::optional<ScopedCall> scope_call(const ConsoleUser& user,
+                                     const std::shared_ptr<const callsup::Call>& call,
                                      const ViewSources& sources);
 
 /// The call's first party that could be an agent (on-net, present, no supervisor's phone);
 /// "" when none. A refused request names it, so the audit record says whom it was about.
-std::string first_agent(const Call& call, const SupervisionService& service);
+std::string first_agent(const callsup::Call& call, const SupervisionService& service);
 
 /// Every call `user` sees, by id: in the supervisor's scope (visible), and their own calls
 /// ("mine": they are a party; the agent view). Calls with fewer than two parties are not listed.
