@@ -58,7 +58,11 @@ void bind_engine_stats(py::module_& m) {
       field("tick_lateness_p99_ms", &EngineThreadStats::tick_lateness_p99_ms,
             "How late ticks start after their due time, 99th percentile, in milliseconds."),
       field("latency_p99_ms", &EngineThreadStats::latency_p99_ms,
-            "Packet received to the mix containing it sent, 99th percentile, in milliseconds."));
+            "Mixed path: packet received to the mix containing it sent, 99th percentile, in milliseconds."),
+      field("relayed_on_arrival", &EngineThreadStats::relayed_on_arrival,
+            "Datagrams sent as their source's packet arrived (forward on arrival), not at a tick."),
+      field("relay_latency_p99_ms", &EngineThreadStats::relay_latency_p99_ms,
+            "Forwarded path: packet received to its forwarded copy sent, 99th percentile, in milliseconds."));
 
   py::classh<EngineStats> stats(m, "EngineStats",
                                 "Totals over the engine's threads (percentiles: the worst thread), and\n"

@@ -180,6 +180,13 @@ void Phone::on_datagram(std::span<std::uint8_t> buffer, std::size_t length,
     return;
   }
   if (header.payload_type != codec_->payload_type()) return bump(counters_.wrong_payload_type);
+  if (verdict == SequenceTracker::Verdict::next && last_audio_ &&
+      static_cast<std::uint16_t>(last_audio_->first + 1) == header.sequence &&
+      header.timestamp - last_audio_->second != samples_per_frame_)
+    bump(counters_.timestamp_jumps);
+  if (verdict == SequenceTracker::Verdict::first || verdict == SequenceTracker::Verdict::restart ||
+      verdict == SequenceTracker::Verdict::next || verdict == SequenceTracker::Verdict::gap)
+    last_audio_.emplace(header.sequence, header.timestamp);
   if (config_.count_frames_from) count_frame(parsed.packet.payload);
   if (config_.record) record(header.timestamp, parsed.packet.payload, scratch);
 }
@@ -224,6 +231,7 @@ void Phone::count_frame(std::span<const std::uint8_t> payload) noexcept {
   counters_.frames_lost.store(frame_tags_.lost(), std::memory_order_relaxed);
   counters_.frames_replaced.store(frame_tags_.replaced(), std::memory_order_relaxed);
   counters_.frames_untagged.store(frame_tags_.untagged(), std::memory_order_relaxed);
+  counters_.frames_repeated.store(frame_tags_.late(), std::memory_order_relaxed);
 }
 
 PhoneStats Phone::stats() const noexcept {
@@ -244,6 +252,8 @@ PhoneStats Phone::stats() const noexcept {
   s.frames_lost = get(counters_.frames_lost);
   s.frames_replaced = get(counters_.frames_replaced);
   s.frames_untagged = get(counters_.frames_untagged);
+  s.frames_repeated = get(counters_.frames_repeated);
+  s.timestamp_jumps = get(counters_.timestamp_jumps);
   return s;
 }
 
@@ -278,6 +288,8 @@ PhoneStats& PhoneStats::operator+=(const PhoneStats& other) noexcept {
   frames_lost += other.frames_lost;
   frames_replaced += other.frames_replaced;
   frames_untagged += other.frames_untagged;
+  frames_repeated += other.frames_repeated;
+  timestamp_jumps += other.timestamp_jumps;
   return *this;
 }
 

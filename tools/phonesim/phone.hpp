@@ -68,7 +68,7 @@ class Phone {
   struct Counters {
     std::atomic<std::uint64_t> sent{0}, received{0}, lost{0}, duplicates{0}, reordered{0}, malformed{0},
         auth_fail{0}, replay{0}, wrong_payload_type{0}, dtmf_sent{0}, dtmf_received{0}, frames_tagged{0},
-        frames_lost{0}, frames_replaced{0}, frames_untagged{0};
+        frames_lost{0}, frames_replaced{0}, frames_untagged{0}, frames_repeated{0}, timestamp_jumps{0};
   };
   struct DtmfRequest {
     std::string digits;
@@ -105,6 +105,7 @@ class Phone {
   FrameTagTracker frame_tags_;
   std::uint32_t remote_ssrc_ = 0;                // of the last packet: a change restarts the accounting
   std::optional<std::uint32_t> next_timestamp_;  // where the recording's next frame should start
+  std::optional<std::pair<std::uint16_t, std::uint32_t>> last_audio_;  // sequence and timestamp
 
   Counters counters_;
   std::atomic<bool> dtmf_pending_{false};

@@ -70,6 +70,10 @@ struct PhoneStats {
   std::uint64_t frames_lost = 0;      ///< frames of that phone never received
   std::uint64_t frames_replaced = 0;  ///< missing frames whose slot a mixed or concealed frame took
   std::uint64_t frames_untagged = 0;  ///< audio frames received without that phone's tag
+  std::uint64_t frames_repeated = 0;  ///< frames of that phone received again (or after a later one)
+  /// Audio packets whose timestamp does not follow the previous one's by one frame, though their
+  /// sequence number follows it by one (a stream the engine stitched together badly).
+  std::uint64_t timestamp_jumps = 0;
 
   PhoneStats& operator+=(const PhoneStats& other) noexcept;
   friend bool operator==(const PhoneStats&, const PhoneStats&) = default;

@@ -28,7 +28,15 @@ struct EngineThreadStats {
   std::uint64_t send_batches = 0;     ///< sendmmsg calls
   double cpu_seconds = 0;           ///< user + system time of this thread (0 on an executor it does not own)
   double tick_lateness_p99_ms = 0;  ///< how late ticks start after their due time, 99th percentile
-  double latency_p99_ms = 0;        ///< packet received -> the mix containing it sent, 99th percentile
+  /// Mixed path: a packet received -> the mix containing it sent (at the call's tick), 99th
+  /// percentile.
+  double latency_p99_ms = 0;
+  /// Datagrams sent as their source's packet arrived (forward on arrival: a listener hearing one
+  /// source unchanged), not at a tick.
+  std::uint64_t relayed_on_arrival = 0;
+  /// Forwarded path: a packet received -> its forwarded copy handed to the kernel, 99th
+  /// percentile.
+  double relay_latency_p99_ms = 0;
 };
 
 /// Totals over the engine's threads (percentiles: the worst thread).

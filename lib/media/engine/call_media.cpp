@@ -28,6 +28,7 @@ bool CallMedia::tick(TickContext& context) noexcept {
       compile(context);
     } catch (...) {
       plan_ = {};  // out of memory while compiling: carry no audio rather than stale pointers
+      unlink_forwards();
       slot_legs_.clear();
       ports_.clear();
     }
@@ -85,6 +86,45 @@ void CallMedia::compile(TickContext& context) {
   } else if (!tone_) {
     tone_.emplace(context.tone, mix_rate_);  // monitoring starts now: the first beep now
   }
+  if (context.mixer.mixes_audio()) {
+    link_forwards();
+  } else {
+    unlink_forwards();  // an external media server carries the audio
+  }
+}
+
+void CallMedia::link_forwards() {
+  std::vector<std::pair<LegMedia*, LegMedia*>> wanted;
+  for (const MixListener& listener : plan_.listeners) {
+    if (!listener.unity_single || plan_.hears_tone[listener.slot] != 0) continue;
+    LegMedia* out = slot_legs_[listener.slot];
+    LegMedia* source = slot_legs_[listener.sources.front().slot];
+    if (out != source && source->same_format(*out)) wanted.emplace_back(source, out);
+  }
+  for (const auto& link : forwards_)
+    if (std::find(wanted.begin(), wanted.end(), link) == wanted.end() &&
+        link.second->forwarding().source == link.first)
+      link.second->unlink_forward();
+  for (const auto& [source, listener] : wanted)
+    LegMedia::link_forward(*source, *listener);  // keeps a link that stays
+  forwards_ = std::move(wanted);
+}
+
+void CallMedia::unlink_forwards() noexcept {
+  for (const auto& [source, listener] : forwards_)
+    if (listener->forwarding().source == source) listener->unlink_forward();
+  forwards_.clear();
+}
+
+void CallMedia::forget(LegMedia* leg) noexcept {
+  for (auto link = forwards_.begin(); link != forwards_.end();) {
+    if (link->first != leg && link->second != leg) {
+      ++link;
+      continue;
+    }
+    if (link->second->forwarding().source == link->first) link->second->unlink_forward();
+    link = forwards_.erase(link);
+  }
 }
 
 void CallMedia::prepare_port(LegMedia& leg, MixPort& port) {
@@ -129,17 +169,26 @@ void CallMedia::mix_and_send(TickContext& context) noexcept {
     start_posted_beep(out, ports_[listener.slot]);
     const bool toned =
         (tone_now && plan_.hears_tone[listener.slot] != 0) || ports_[listener.slot].beep.has_value();
+    out.pause_forward(toned);
     if (listener.unity_single && !toned) {
       LegMedia& source = *slot_legs_[listener.sources.front().slot];
       if (source.same_format(out)) {
-        // A relay: the frame goes out as received (or not at all when the source has none).
         skip_[listener.slot] = 1;
+        if (out.forward_live()) continue;  // its source's packets went out as they arrived
+        // A relay at the tick (the listener was mixed until now, or forwarding is off): the
+        // frame goes out as received, or not at all when the source has none. Once the source
+        // has nothing more queued, its next packet is forwarded on arrival, in step with this.
         if (source.frame().kind == Kind::audio) {
-          send(context, out, out.build_audio(source.frame().payload));
+          send(context, out, out.build_audio(source.frame().payload, context.period));
           context.played_arrivals.push_back(source.arrival_ns(source.frame().sequence));
         }
+        if (source.queued_frames() == 0) out.ready_to_forward();
         continue;
       }
+    }
+    if (heard_on_arrival(listener, out, context.period)) {
+      skip_[listener.slot] = 1;
+      continue;
     }
     any_mix = true;
     for (const MixSource& s : listener.sources) needed_[s.slot] = 1;
@@ -175,6 +224,22 @@ void CallMedia::mix_and_send(TickContext& context) noexcept {
     if (port.beep) play_beep(port, frame, channels);
     send_mixed(context, listener.slot, mixed, channels);
   }
+}
+
+bool CallMedia::heard_on_arrival(const MixListener& listener, LegMedia& out, std::uint64_t period) noexcept {
+  const ForwardState& forwarded = out.forwarding();
+  if (!forwarded.played_any) return false;
+  for (const MixSource& s : listener.sources) {
+    const LegMedia& source = *slot_legs_[s.slot];
+    if (source.peer_ssrc() != forwarded.source_ssrc || source.frame().kind != Kind::audio) continue;
+    if (static_cast<std::int16_t>(source.frame().sequence - forwarded.last_source_sequence) > 0) break;
+    // Mixed from now on, but the source's frame went out on arrival already (a mix would repeat
+    // it): nothing goes out now, and the next mix follows that frame without a gap.
+    out.hold_clock(period);
+    return true;
+  }
+  out.forget_forwarded();
+  return false;
 }
 
 void CallMedia::start_posted_beep(LegMedia& leg, MixPort& port) noexcept {
@@ -219,7 +284,7 @@ void CallMedia::send_mixed(TickContext& context, std::size_t slot, std::int16_t*
               std::int16_t{0});
     pcm = resampled;
   }
-  send(context, leg, leg.encode_and_build(pcm));
+  send(context, leg, leg.encode_and_build(pcm, context.period));
 }
 
 void CallMedia::send(TickContext& context, LegMedia& leg, std::size_t length) noexcept {

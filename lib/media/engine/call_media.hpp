@@ -35,6 +35,9 @@ struct TickContext {
 class CallMedia {
  public:
   explicit CallMedia(std::shared_ptr<RouteMailbox> mailbox) : mailbox_(std::move(mailbox)) {}
+  CallMedia(const CallMedia&) = delete;
+  CallMedia& operator=(const CallMedia&) = delete;
+  ~CallMedia() { unlink_forwards(); }
 
   /// Picks up new routes (from the mailbox), recompiles when legs changed, mixes and queues this
   /// tick's packets. Returns false when the call has ended and can be dropped.
@@ -47,6 +50,9 @@ class CallMedia {
   const std::vector<LegId>& named_legs() const noexcept { return named_legs_; }
   std::size_t slot_count() const noexcept { return slot_legs_.size(); }
   const std::vector<LegMedia*>& legs() const noexcept { return slot_legs_; }
+  /// `leg` leaves the thread: the forwarding links this call made with it are undone now (the
+  /// call recompiles at its next tick; the leg may be gone by then).
+  void forget(LegMedia* leg) noexcept;
   /// The sub-tick at which the call is mixed: right after its legs' packets arrive.
   std::size_t sub_tick = 0;
   /// The arrival phase the call was last placed after (Shard::place keeps it while it is as good
@@ -55,6 +61,13 @@ class CallMedia {
 
  private:
   void compile(TickContext& context);
+  /// Links every listener that hears one source alone, unchanged (same format, unity gain, no
+  /// tone) to it, so that its packets are forwarded on arrival; keeps links that stay.
+  void link_forwards();
+  void unlink_forwards() noexcept;
+  /// Whether the listener, forwarded until now, had this tick's frame of that source already:
+  /// then its mix waits (see LegMedia::hold_clock).
+  bool heard_on_arrival(const MixListener& listener, LegMedia& out, std::uint64_t period) noexcept;
   void mix_and_send(TickContext& context) noexcept;
   /// A leg as this call's mixer sees it: rate conversion to and from the mix, and the beep it
   /// hears (RtpEndpoint::play_beep). Kept across recompiles while the leg stays in the call.
@@ -81,7 +94,8 @@ class CallMedia {
   MixPlan plan_;
   std::vector<LegId> named_legs_;
   std::vector<LegMedia*> slot_legs_;
-  std::vector<MixPort> ports_;  ///< one per slot
+  std::vector<MixPort> ports_;                             ///< one per slot
+  std::vector<std::pair<LegMedia*, LegMedia*>> forwards_;  ///< (source, listener) links made here
   int mix_rate_ = 8000;
   std::size_t mix_samples_ = 160;
   std::optional<MonitoringTone> tone_;

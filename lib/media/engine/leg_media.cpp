@@ -63,7 +63,7 @@ LegMedia::LegMedia(CallId group, LegId id, EndpointConfig endpoint, LegHome leg_
       concealer_(samples_per_frame_ * static_cast<std::size_t>(codec_->channels())),
       dtmf_out_(codec_->clock_rate(), ptime_ms),
       out_sequence_(static_cast<std::uint16_t>(random_u32())),
-      out_timestamp_(random_u32()) {
+      clock_timestamp_(random_u32()) {
   wanted_shard.store(home.thread);  // it starts at home
   if (config.srtp_receive) srtp_in_.emplace(SrtpContext::Direction::inbound, *config.srtp_receive);
   if (config.srtp_send) srtp_out_.emplace(SrtpContext::Direction::outbound, *config.srtp_send);
@@ -138,6 +138,12 @@ ReceiveOutcome LegMedia::receive(std::span<std::uint8_t> data, std::size_t lengt
   if (audio) {
     arrivals_[header.sequence % arrivals_.size()] = now_ns;
     jitter_.push(header.sequence, header.timestamp, header.ssrc, header.marker, parsed.packet.payload);
+    outcome.audio = ReceivedAudio{header.sequence,
+                                  header.timestamp,
+                                  header.ssrc,
+                                  header.marker,
+                                  static_cast<std::size_t>(parsed.packet.payload.data() - data.data()),
+                                  parsed.packet.payload.size()};
   } else if (const TelephoneEventParse te = parse_telephone_event(parsed.packet.payload); te) {
     outcome.digit = dtmf_in_.on_packet(header.ssrc, header.timestamp, te.event);
     if (outcome.digit) counters.dtmf_in.add();
@@ -174,22 +180,92 @@ bool LegMedia::decode_frame() noexcept {
   return false;
 }
 
-std::size_t LegMedia::build_audio(std::span<const std::uint8_t> payload) noexcept {
+std::size_t LegMedia::build_audio(std::span<const std::uint8_t> payload, std::uint64_t period) noexcept {
   if (rtp_fixed_header_size + payload.size() + srtp_max_trailer > audio_out_.size()) return 0;
   std::copy(payload.begin(), payload.end(), audio_out_.begin() + rtp_fixed_header_size);
-  return seal(audio_out_, std::exchange(first_audio_, false), codec_->payload_type(), out_timestamp_,
+  forward_.synced = false;  // a frame of the clock's: forwarding takes up from here
+  note_built(period);
+  return seal(audio_out_, std::exchange(first_audio_, false), codec_->payload_type(), timestamp_for(period),
               payload.size());
 }
 
-std::size_t LegMedia::encode_and_build(std::span<const std::int16_t> pcm) noexcept {
+std::size_t LegMedia::encode_and_build(std::span<const std::int16_t> pcm, std::uint64_t period) noexcept {
   std::span<std::uint8_t> payload(audio_out_.data() + rtp_fixed_header_size,
                                   audio_out_.size() - rtp_fixed_header_size - srtp_max_trailer);
   const std::size_t bytes = codec_->encode(pcm, payload);
-  return seal(audio_out_, std::exchange(first_audio_, false), codec_->payload_type(), out_timestamp_, bytes);
+  forward_.synced = false;
+  note_built(period);
+  return seal(audio_out_, std::exchange(first_audio_, false), codec_->payload_type(), timestamp_for(period),
+              bytes);
+}
+
+std::size_t LegMedia::forward_packet(std::span<std::uint8_t> buffer, const ReceivedAudio& in,
+                                     std::uint64_t period) noexcept {
+  if (in.payload_offset < rtp_fixed_header_size ||
+      in.payload_offset + in.payload_size + srtp_max_trailer > buffer.size())
+    return 0;
+  ForwardState& f = forward_;
+  // The clock sent this period's frame already (its tick came first): this one is the next's.
+  if (built_any_ && static_cast<std::int64_t>(period - built_period_) <= 0) period = built_period_ + 1;
+  if (!f.synced || f.source_ssrc != in.ssrc) {
+    // Joins the source's numbering to ours: the next sequence number, the clock's timestamp.
+    f.synced = true;
+    f.source_ssrc = in.ssrc;
+    f.sequence_offset = static_cast<std::uint16_t>(out_sequence_ - in.sequence);
+    f.timestamp_offset = timestamp_for(period) - in.timestamp;
+  }
+  const auto sequence = static_cast<std::uint16_t>(in.sequence + f.sequence_offset);
+  const std::uint32_t timestamp = in.timestamp + f.timestamp_offset;
+  if (static_cast<std::int16_t>(sequence - out_sequence_) >= 0)
+    out_sequence_ = static_cast<std::uint16_t>(sequence + 1);
+  if (!f.played_any || static_cast<std::int16_t>(in.sequence - f.last_source_sequence) > 0)
+    f.last_source_sequence = in.sequence;
+  f.played_any = true;
+  if (period >= clock_period_) {  // the clock follows what went out
+    clock_timestamp_ = timestamp;
+    clock_period_ = period;
+  }
+  const std::span<std::uint8_t> packet = buffer.subspan(in.payload_offset - rtp_fixed_header_size);
+  write_rtp_fixed_header(
+      in.marker || std::exchange(first_audio_, false), codec_->payload_type(), sequence, timestamp, ssrc,
+      std::span<std::uint8_t, rtp_fixed_header_size>(packet.data(), rtp_fixed_header_size));
+  std::size_t out = rtp_fixed_header_size + in.payload_size;
+  if (srtp_out_ && srtp_out_->protect(packet, out) != SrtpStatus::ok) {
+    counters.send_errors.add();
+    return 0;
+  }
+  return out;
+}
+
+void LegMedia::link_forward(LegMedia& source, LegMedia& listener) {
+  if (listener.forward_.source == &source) return;
+  listener.unlink_forward();
+  source.forward_to_.push_back(&listener);
+  listener.forward_ = ForwardState{};
+  listener.forward_.source = &source;
+}
+
+void LegMedia::unlink_forward() noexcept {
+  LegMedia* source = std::exchange(forward_.source, nullptr);
+  forward_.synced = forward_.ready = forward_.paused = false;
+  if (source == nullptr) return;
+  auto& list = source->forward_to_;
+  list.erase(std::remove(list.begin(), list.end(), this), list.end());
+}
+
+void LegMedia::unlink_all_forwards() noexcept {
+  unlink_forward();
+  for (LegMedia* listener : forward_to_) {
+    listener->forward_.source = nullptr;
+    listener->forward_.synced = listener->forward_.ready = false;
+  }
+  forward_to_.clear();
 }
 
 std::size_t LegMedia::seal(std::span<std::uint8_t> buffer, bool marker, std::uint8_t payload_type,
                            std::uint32_t timestamp, std::size_t payload_bytes) noexcept {
+  // A packet of ours between forwarded ones takes a sequence number: forwarding moves past it.
+  if (forward_.synced) ++forward_.sequence_offset;
   write_rtp_fixed_header(
       marker, payload_type, out_sequence_++, timestamp, ssrc,
       std::span<std::uint8_t, rtp_fixed_header_size>(buffer.data(), rtp_fixed_header_size));
@@ -201,12 +277,12 @@ std::size_t LegMedia::seal(std::span<std::uint8_t> buffer, bool marker, std::uin
   return out;
 }
 
-std::size_t LegMedia::build_dtmf() noexcept {
+std::size_t LegMedia::build_dtmf(std::uint64_t period) noexcept {
   if (!dtmf_out_.busy()) return 0;
   const std::optional<DtmfSender::Packet> packet = dtmf_out_.next();
   if (!packet) return 0;
   if (packet->marker) {
-    dtmf_timestamp_ = out_timestamp_;
+    dtmf_timestamp_ = timestamp_for(period);
     counters.dtmf_out.add();
   }
   write_telephone_event(packet->event,

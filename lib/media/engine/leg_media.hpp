@@ -31,13 +31,44 @@
 namespace callsup::detail {
 
 class DedicatedSocket;
+class LegMedia;
+
+/// An audio packet as received, for forwarding on arrival: its header fields and where its
+/// payload lies in the buffer it was received into (SRTP already removed).
+struct ReceivedAudio {
+  std::uint16_t sequence = 0;
+  std::uint32_t timestamp = 0;
+  std::uint32_t ssrc = 0;
+  bool marker = false;
+  std::size_t payload_offset = 0;  ///< at least rtp_fixed_header_size: room for our header
+  std::size_t payload_size = 0;
+};
 
 /// What happened to one received datagram (for the engine's bookkeeping).
 struct ReceiveOutcome {
-  bool accepted = false;      ///< counted as this leg's packet
-  bool relatched = false;     ///< the peer address changed: demultiplexing must follow
-  bool new_ssrc = false;      ///< the peer's SSRC changed (or was learnt): likewise
-  std::optional<char> digit;  ///< an RFC 4733 digit started
+  bool accepted = false;               ///< counted as this leg's packet
+  bool relatched = false;              ///< the peer address changed: demultiplexing must follow
+  bool new_ssrc = false;               ///< the peer's SSRC changed (or was learnt): likewise
+  std::optional<char> digit;           ///< an RFC 4733 digit started
+  std::optional<ReceivedAudio> audio;  ///< an audio packet (also queued in the jitter buffer)
+};
+
+/// A listener's side of forwarding on arrival (docs/media.md, "Forward on arrival"): the leg it
+/// hears alone and unchanged, and how that leg's packets are renumbered into its own stream.
+struct ForwardState {
+  LegMedia* source = nullptr;  ///< set by the call that routes the source to this listener alone
+  bool paused = false;         ///< a beep is mixed in for now: the clock serves the listener
+  /// The clock has played out what the source's jitter buffer held: packets may now go out as
+  /// they arrive without one being left behind.
+  bool ready = false;
+  bool synced = false;  ///< the offsets below hold (set by the first packet forwarded)
+  std::uint32_t source_ssrc = 0;
+  std::uint16_t sequence_offset = 0;
+  std::uint32_t timestamp_offset = 0;
+  /// The source's last packet forwarded here, until a mix carries the source's later frames
+  /// (a mix must not repeat what went out on arrival).
+  bool played_any = false;
+  std::uint16_t last_source_sequence = 0;
 };
 
 /// Where a leg lives for its whole life: the thread whose shared socket its peer sends to (which
@@ -81,16 +112,68 @@ class LegMedia {
   }
   /// Decodes (or conceals) the popped frame into `pcm()`; false when the leg is silent this tick.
   bool decode_frame() noexcept;
-  /// Writes an RTP packet carrying `payload` (already encoded) into `audio_out`, protects it;
-  /// returns its length, 0 if it could not be made.
-  std::size_t build_audio(std::span<const std::uint8_t> payload) noexcept;
+  /// Writes the RTP packet of `period` carrying `payload` (already encoded) into `audio_out`,
+  /// protects it; returns its length, 0 if it could not be made.
+  std::size_t build_audio(std::span<const std::uint8_t> payload, std::uint64_t period) noexcept;
   /// Encodes `pcm` (this leg's rate, its channel count) into `audio_out` and builds the packet
   /// around it, as build_audio does.
-  std::size_t encode_and_build(std::span<const std::int16_t> pcm) noexcept;
-  /// This tick's RFC 4733 packet, if a digit is being sent; returns its length or 0.
-  std::size_t build_dtmf() noexcept;
-  /// Moves the outgoing RTP clock on by one frame (every tick, sent or not).
-  void advance_clock() noexcept { out_timestamp_ += samples_per_frame_; }
+  std::size_t encode_and_build(std::span<const std::int16_t> pcm, std::uint64_t period) noexcept;
+  /// The RFC 4733 packet of `period`, if a digit is being sent; returns its length or 0.
+  std::size_t build_dtmf(std::uint64_t period) noexcept;
+  /// The outgoing RTP clock: the timestamp of the frame sent for `period` (the running thread's
+  /// period count). It counts on through periods in which nothing is sent.
+  std::uint32_t timestamp_for(std::uint64_t period) const noexcept {
+    return clock_timestamp_ + static_cast<std::uint32_t>(static_cast<std::int64_t>(period - clock_period_) *
+                                                         static_cast<std::int64_t>(samples_per_frame_));
+  }
+  /// The leg leaves its thread, whose next period is `next_period`: the clock keeps its place
+  /// (join_thread picks it up in the new thread's count).
+  void leave_thread(std::uint64_t next_period) noexcept {
+    clock_timestamp_ = timestamp_for(next_period);
+    forward_.synced = false;
+    forward_.played_any = false;
+    built_any_ = false;
+  }
+  /// The leg runs on a thread whose next period is `next_period`.
+  void join_thread(std::uint64_t next_period) noexcept { clock_period_ = next_period; }
+
+  // Forward on arrival (docs/media.md).
+  /// Makes `listener` hear `source` alone, unchanged, forwarded as each packet arrives.
+  static void link_forward(LegMedia& source, LegMedia& listener);
+  /// Stops forwarding to this listener (its source's list forgets it).
+  void unlink_forward() noexcept;
+  /// Both ends of every link this leg has (before it leaves its thread).
+  void unlink_all_forwards() noexcept;
+  const std::vector<LegMedia*>& forward_targets() const noexcept { return forward_to_; }
+  const ForwardState& forwarding() const noexcept { return forward_; }
+  /// Forwarding to this listener stops while `paused` (a beep is mixed in) and resumes in step.
+  void pause_forward(bool paused) noexcept {
+    if (forward_.paused && !paused) forward_.synced = forward_.ready = false;
+    forward_.paused = paused;
+  }
+  /// The clock relayed the source's last queued frame: the next packet may be forwarded.
+  void ready_to_forward() noexcept { forward_.ready = forward_.source != nullptr; }
+  /// Packets are forwarded to this listener as they arrive (its clock does not serve it).
+  bool forward_live() const noexcept {
+    return forward_.source != nullptr && !forward_.paused && forward_.synced;
+  }
+  /// Whether relay() sends this listener the source's packets as they arrive.
+  bool takes_forwarded() const noexcept { return forward_.ready && !forward_.paused; }
+  /// A mix skipped (its source's frame went out on arrival): the clock waits a period, so that
+  /// the next mix follows the last forwarded frame without a timestamp gap.
+  void hold_clock(std::uint64_t period) noexcept {
+    if (static_cast<std::int64_t>(period - clock_period_) > 0) clock_period_ = period;
+  }
+  /// Mixes carry the source's frames from here on.
+  void forget_forwarded() noexcept { forward_.played_any = false; }
+  /// Frames queued in the jitter buffer after this period's pop.
+  std::size_t queued_frames() const noexcept { return jitter_.stats().depth; }
+  /// Writes this leg's RTP header in front of a payload received by its source (`in`, inside
+  /// `buffer`) and protects the packet in place: the packet starts at in.payload_offset - 12.
+  /// `period` is the one whose tick would have played the frame. Returns its length, 0 if it
+  /// could not be made.
+  std::size_t forward_packet(std::span<std::uint8_t> buffer, const ReceivedAudio& in,
+                             std::uint64_t period) noexcept;
   void set_remote(const sockaddr_storage& address, socklen_t length);
   bool has_remote() const noexcept { return !remote_.empty(); }
   const PeerAddress& remote_address() const noexcept { return remote_; }
@@ -176,6 +259,10 @@ class LegMedia {
 
  private:
   void pop_frame_now() noexcept;
+  void note_built(std::uint64_t period) noexcept {
+    if (!built_any_ || static_cast<std::int64_t>(period - built_period_) > 0) built_period_ = period;
+    built_any_ = true;
+  }
   /// Writes the RTP header in front of `payload_bytes` already in `buffer`, protects the packet;
   /// its length, or 0 (counted) when SRTP fails.
   std::size_t seal(std::span<std::uint8_t> buffer, bool marker, std::uint8_t payload_type,
@@ -199,8 +286,13 @@ class LegMedia {
   bool peer_confirmed_ = false;  ///< a valid packet came from remote_
   std::optional<std::uint32_t> peer_ssrc_;
   std::uint16_t out_sequence_;
-  std::uint32_t out_timestamp_;
+  std::uint32_t clock_timestamp_;   ///< the timestamp of the frame of clock_period_
+  std::uint64_t clock_period_ = 0;  ///< in the running thread's period count
   std::uint32_t dtmf_timestamp_ = 0;
+  bool built_any_ = false;
+  std::uint64_t built_period_ = 0;     ///< the latest period the clock sent a frame of
+  ForwardState forward_;               ///< as a listener
+  std::vector<LegMedia*> forward_to_;  ///< as a source: listeners that get its packets on arrival
   bool first_audio_ = true;
   JitterBuffer::Frame frame_;
   std::vector<std::int16_t> pcm_;

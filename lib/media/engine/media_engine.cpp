@@ -155,11 +155,13 @@ class MediaEngine::Impl {
       s.total.unattached_routes += t.unattached_routes;
       s.total.moved_legs += t.moved_legs;
       s.total.forwarded_packets += t.forwarded_packets;
+      s.total.relayed_on_arrival += t.relayed_on_arrival;
       s.total.receive_batches += t.receive_batches;
       s.total.send_batches += t.send_batches;
       s.total.cpu_seconds += t.cpu_seconds;
       s.total.tick_lateness_p99_ms = std::max(s.total.tick_lateness_p99_ms, t.tick_lateness_p99_ms);
       s.total.latency_p99_ms = std::max(s.total.latency_p99_ms, t.latency_p99_ms);
+      s.total.relay_latency_p99_ms = std::max(s.total.relay_latency_p99_ms, t.relay_latency_p99_ms);
     }
     return s;
   }

@@ -95,6 +95,7 @@ void Shard::reset_percentiles() {
   asio::post(executor_, [this] {
     tick_lateness_.reset();
     latency_.reset();
+    relay_latency_.reset();
   });
 }
 
@@ -116,6 +117,8 @@ EngineThreadStats Shard::stats() const {
                                                                    : final_cpu_seconds_.load();
   s.tick_lateness_p99_ms = tick_lateness_.percentile_ms(99);
   s.latency_p99_ms = latency_.percentile_ms(99);
+  s.relayed_on_arrival = relayed_on_arrival_.get();
+  s.relay_latency_p99_ms = relay_latency_.percentile_ms(99);
   return s;
 }
 

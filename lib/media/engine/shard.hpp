@@ -97,6 +97,14 @@ class Shard {
   void run_and_wait(Task task);
   void forward(const HomeEntry& entry, std::span<const std::uint8_t> data, const sockaddr_storage& from,
                std::int64_t now_ns) noexcept;
+  /// Forward on arrival: sends `in` (received by `source` into `buffer`) to every listener that
+  /// hears the source alone, renumbered into each listener's stream; queued in send_.
+  void relay(LegMedia& source, std::span<std::uint8_t> buffer, const ReceivedAudio& in,
+             std::int64_t arrival_ns) noexcept;
+  /// The period whose tick would play a frame arriving now for `listener` (its clock's count).
+  std::uint64_t play_period(const LegMedia& listener) const noexcept;
+  /// Sends what relay() queued (once per batch of datagrams read).
+  void flush_relayed() noexcept;
   Shard& home_of(const LegMedia& leg) const noexcept { return *(*siblings_)[leg.home.thread]; }
   void schedule_tick();
   void on_tick() noexcept;
@@ -149,10 +157,12 @@ class Shard {
   ReceiveBatch receive_;
   SendBatch send_;
   std::vector<std::int64_t> played_arrivals_;
-
+  std::vector<std::int64_t> relayed_arrivals_;  ///< arrival times of the packets relay() queued
+  std::vector<std::uint8_t> relay_copies_;      ///< room for a packet to a second listener and on
+  std::size_t relay_copies_used_ = 0;
   Counter ticks_, missed_, packets_in_, packets_out_, unknown_source_, receive_batches_, send_batches_,
-      call_count_, leg_count_, unattached_routes_, moved_legs_, forwarded_packets_;
-  LatencyHistogram tick_lateness_, latency_;
+      call_count_, leg_count_, unattached_routes_, moved_legs_, forwarded_packets_, relayed_on_arrival_;
+  LatencyHistogram tick_lateness_, latency_, relay_latency_;
   clockid_t cpu_clock_{};  ///< written before cpu_clock_valid_ is set
   std::atomic<bool> cpu_clock_valid_{false};
   std::atomic<double> final_cpu_seconds_{0};

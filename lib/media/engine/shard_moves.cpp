@@ -31,9 +31,12 @@ void Shard::attach(std::shared_ptr<LegMedia> leg, std::unique_ptr<DedicatedSocke
     index_leg(slot);
     order_.push_back(key);
     leg->serve_at_start();  // until the next placement
+    leg->join_thread(period_index_ + 1);
     legs_at_[0].push_back(key);
     placement_stale_ = true;
-    send_.reserve(order_.size() * 2 + 16);
+    send_.reserve(order_.size() * 2 + receive_.capacity() + 16);
+    relayed_arrivals_.reserve(order_.size() * 2 + receive_.capacity() + 16);
+    if (relay_copies_.empty()) relay_copies_.resize(16 * ReceiveBatch::datagram_bytes);
     played_arrivals_.reserve(order_.size() * 4 + 16);
     leg_count_.set(order_.size());
     if (slot.socket && running_) arm_dedicated(slot);
@@ -98,6 +101,7 @@ void Shard::move_away(LegSlot& slot) {
   }
   by_id_.erase(leg->leg);
   forget_leg(leg.get());
+  leg->leave_thread(period_index_ + 1);
   leg->use_socket(nullptr, leg->home.shared_fd);
   mark_calls_of(leg->leg);
   slots_.erase(leg.get());  // `slot` is gone from here on
@@ -117,6 +121,8 @@ void Shard::mark_away(HomeEntry& entry, Shard* where) noexcept {
 }
 
 void Shard::forget_leg(LegMedia* leg) {
+  for (auto& call : calls_) call->forget(leg);
+  leg->unlink_all_forwards();
   order_.erase(std::remove(order_.begin(), order_.end(), leg), order_.end());
   auto& at = legs_at_[leg->sub_tick()];
   at.erase(std::remove(at.begin(), at.end(), leg), at.end());

@@ -63,6 +63,7 @@ void Shard::drain(int fd, LegMedia* dedicated) noexcept {
       }
       deliver(*leg, data, length, receive_.source(i), now);
     }
+    flush_relayed();  // before the next read reuses the buffers
     if (n < receive_.capacity()) break;
   }
 }
@@ -70,6 +71,7 @@ void Shard::drain(int fd, LegMedia* dedicated) noexcept {
 void Shard::deliver(LegMedia& leg, std::span<std::uint8_t> data, std::size_t length,
                     const sockaddr_storage& from, std::int64_t now_ns) noexcept {
   const ReceiveOutcome outcome = leg.receive(data, length, from, now_ns);
+  if (outcome.audio && !leg.forward_targets().empty()) relay(leg, data, *outcome.audio, now_ns);
   if (outcome.accepted) {
     const std::int64_t period = period_.count();
     leg.note_arrival(((now_ns - origin_ns_) % period + period) % period, period, now_ns);
@@ -88,14 +90,18 @@ void Shard::deliver(LegMedia& leg, std::span<std::uint8_t> data, std::size_t len
 void Shard::forward(const HomeEntry& entry, std::span<const std::uint8_t> data, const sockaddr_storage& from,
                     std::int64_t now_ns) noexcept {
   try {
-    Forwarded packet{{data.begin(), data.end()}, from, now_ns};
+    // Room after the datagram: it may be forwarded on arrival there with another SRTP trailer.
+    Forwarded packet{std::vector<std::uint8_t>(data.size() + srtp_max_trailer), from, now_ns};
+    std::copy(data.begin(), data.end(), packet.data.begin());
+    const std::size_t length = data.size();
     Shard* to = entry.away;
-    asio::post(to->executor_, [to, media = entry.media, packet = std::move(packet)]() mutable {
+    asio::post(to->executor_, [to, media = entry.media, packet = std::move(packet), length]() mutable {
       if (to->slots_.find(media.get()) == to->slots_.end()) {
         to->unknown_source_.add();  // it moved on or was removed meanwhile
         return;
       }
-      to->deliver(*media, packet.data, packet.data.size(), packet.from, packet.arrival_ns);
+      to->deliver(*media, packet.data, length, packet.from, packet.arrival_ns);
+      to->flush_relayed();
     });
     forwarded_packets_.add();
   } catch (...) {

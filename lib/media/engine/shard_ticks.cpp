@@ -13,6 +13,16 @@
 #include "media/engine/shard_support.hpp"
 
 namespace callsup::detail {
+namespace {
+
+/// A forwarded listener whose source still sends: a packet that comes after the listener's
+/// sub-tick is on its way, so no silence is sent in its place.
+bool forwarded_stream_flows(const LegMedia& leg, std::int64_t recent_ns) noexcept {
+  const ForwardState& f = leg.forwarding();
+  return f.source != nullptr && !f.paused && f.synced && f.source->arrival_edge(recent_ns).has_value();
+}
+
+}  // namespace
 
 void Shard::schedule_tick() {
   timer_.expires_at(due_);
@@ -65,22 +75,23 @@ void Shard::run_sub_tick(std::size_t sub_tick) noexcept {
     calls[i] = calls.back();
     calls.pop_back();
   }
+  const std::int64_t recent = steady_ns() - 3 * period_.count();
   for (LegMedia* leg : legs_at_[sub_tick]) {
     leg->pop_frame(period_index_);  // a leg no call mixes still plays out (and counts) its frames
     leg->take_posted_dtmf();
     leg->take_posted_rekey();
     const int fd = leg->out_fd();
-    if (!leg->take_sent_audio() && config_.silence_to_idle_legs && leg->has_remote()) {
-      if (const std::size_t length = leg->build_audio(leg->silence()); length != 0) {
+    if (!leg->take_sent_audio() && config_.silence_to_idle_legs && leg->has_remote() &&
+        !forwarded_stream_flows(*leg, recent)) {
+      if (const std::size_t length = leg->build_audio(leg->silence(), period_index_); length != 0) {
         send_.add(fd, leg->audio_out().first(length), leg->remote_address());
         leg->count_sent(length, false);
       }
     }
-    if (const std::size_t length = leg->build_dtmf(); length != 0 && leg->has_remote()) {
+    if (const std::size_t length = leg->build_dtmf(period_index_); length != 0 && leg->has_remote()) {
       send_.add(fd, leg->dtmf_out().first(length), leg->remote_address());
       leg->count_sent(length, false);
     }
-    leg->advance_clock();
     leg->sync_jitter_stats();
   }
   if (send_.size() == 0 && played_arrivals_.empty()) return;

@@ -50,6 +50,8 @@ class SendBatch {
   /// Sends everything added since the last flush.
   Result flush() noexcept;
   std::size_t size() const noexcept { return count_; }
+  /// No room for another datagram until flush().
+  bool full() const noexcept { return count_ == fds_.size(); }
 
  private:
   std::vector<int> fds_;
