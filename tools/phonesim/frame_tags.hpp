@@ -1,5 +1,5 @@
-// callsup: end-to-end frame accounting. A sending phone writes its SSRC and the frame's index at
-// the front of each audio payload; the receiving phone counts which of the frames sent to it
+// callsup: end-to-end frame accounting. A sending phone writes its SSRC, the frame's index and a check
+// word at the front of each audio payload; the receiving phone counts which of the frames sent to it
 // arrived. The engine renumbers RTP sequence numbers, so a frame it drops leaves no gap there;
 // the tag, which a forwarded payload carries unchanged, shows it.
 #pragma once
@@ -11,16 +11,31 @@
 
 namespace callsup::sim {
 
-/// Bytes of a frame tag: the sender's SSRC, then the frame index, both big-endian.
-inline constexpr std::size_t frame_tag_bytes = 8;
+/// Bytes of a frame tag: the sender's SSRC, the frame index and a check word, big-endian. The
+/// check word keeps a mix from passing for a tagged frame: a mix whose other sources are nearly
+/// silent reproduces most bytes of the tag (G.711 decodes and re-encodes exactly), not all.
+inline constexpr std::size_t frame_tag_bytes = 12;
+
+namespace detail {
+constexpr std::uint32_t frame_tag_check(std::uint32_t ssrc, std::uint32_t index) noexcept {
+  return (ssrc ^ 0x5A17C0DEu) * 2654435761u + index * 40503u;
+}
+inline void put_u32(std::span<std::uint8_t> at, std::uint32_t value) noexcept {
+  for (std::size_t i = 0; i < 4; ++i) at[i] = static_cast<std::uint8_t>(value >> (24 - 8 * i));
+}
+inline std::uint32_t get_u32(std::span<const std::uint8_t> at) noexcept {
+  std::uint32_t value = 0;
+  for (std::size_t i = 0; i < 4; ++i) value = (value << 8) | at[i];
+  return value;
+}
+}  // namespace detail
 
 inline void write_frame_tag(std::span<std::uint8_t> payload, std::uint32_t ssrc,
                             std::uint32_t index) noexcept {
   if (payload.size() < frame_tag_bytes) return;
-  for (int i = 0; i < 4; ++i) {
-    payload[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(ssrc >> (24 - 8 * i));
-    payload[static_cast<std::size_t>(4 + i)] = static_cast<std::uint8_t>(index >> (24 - 8 * i));
-  }
+  detail::put_u32(payload.subspan(0, 4), ssrc);
+  detail::put_u32(payload.subspan(4, 4), index);
+  detail::put_u32(payload.subspan(8, 4), detail::frame_tag_check(ssrc, index));
 }
 
 /// The frame index of `payload` when it carries the tag of `ssrc`; nullopt otherwise (a mixed or
@@ -28,12 +43,10 @@ inline void write_frame_tag(std::span<std::uint8_t> payload, std::uint32_t ssrc,
 inline std::optional<std::uint32_t> read_frame_tag(std::span<const std::uint8_t> payload,
                                                    std::uint32_t ssrc) noexcept {
   if (payload.size() < frame_tag_bytes) return std::nullopt;
-  std::uint32_t from = 0, index = 0;
-  for (std::size_t i = 0; i < 4; ++i) {
-    from = (from << 8) | payload[i];
-    index = (index << 8) | payload[4 + i];
-  }
-  if (from != ssrc) return std::nullopt;
+  const std::uint32_t from = detail::get_u32(payload.subspan(0, 4));
+  const std::uint32_t index = detail::get_u32(payload.subspan(4, 4));
+  if (from != ssrc || detail::get_u32(payload.subspan(8, 4)) != detail::frame_tag_check(ssrc, index))
+    return std::nullopt;
   return index;
 }
 

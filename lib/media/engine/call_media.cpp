@@ -230,15 +230,19 @@ bool CallMedia::heard_on_arrival(const MixListener& listener, LegMedia& out, std
   const ForwardState& forwarded = out.forwarding();
   if (!forwarded.played_any) return false;
   for (const MixSource& s : listener.sources) {
-    const LegMedia& source = *slot_legs_[s.slot];
-    if (source.peer_ssrc() != forwarded.source_ssrc || source.frame().kind != Kind::audio) continue;
+    LegMedia& source = *slot_legs_[s.slot];
+    if (source.peer_ssrc() != forwarded.source_ssrc) continue;
+    // Frames the listener had on arrival are behind it: the mix starts after them (the jitter
+    // buffer fell behind the forwarded packets while nothing mixed the source).
+    source.pop_through(forwarded.last_source_sequence);
+    if (source.frame().kind != Kind::audio) continue;
     if (static_cast<std::int16_t>(source.frame().sequence - forwarded.last_source_sequence) > 0) break;
     // Mixed from now on, but the source's frame went out on arrival already (a mix would repeat
     // it): nothing goes out now, and the next mix follows that frame without a gap.
     out.hold_clock(period);
     return true;
   }
-  out.forget_forwarded();
+  out.forget_forwarded(period);
   return false;
 }
 

@@ -110,6 +110,12 @@ class LegMedia {
     popped_period_ = period;
     pop_frame_now();
   }
+  /// Pops again while the popped frame is audio at or before `sequence` and more are queued.
+  void pop_through(std::uint16_t sequence) noexcept {
+    while (frame_.kind == JitterBuffer::Frame::Kind::audio &&
+           static_cast<std::int16_t>(frame_.sequence - sequence) <= 0 && jitter_.stats().depth > 0)
+      pop_frame_now();
+  }
   /// Decodes (or conceals) the popped frame into `pcm()`; false when the leg is silent this tick.
   bool decode_frame() noexcept;
   /// Writes the RTP packet of `period` carrying `payload` (already encoded) into `audio_out`,
@@ -159,13 +165,19 @@ class LegMedia {
   }
   /// Whether relay() sends this listener the source's packets as they arrive.
   bool takes_forwarded() const noexcept { return forward_.ready && !forward_.paused; }
-  /// A mix skipped (its source's frame went out on arrival): the clock waits a period, so that
-  /// the next mix follows the last forwarded frame without a timestamp gap.
+  /// The listener's mix of `period` is skipped (its source's frame went out on arrival): the
+  /// next mix follows the last forwarded frame, one frame on, without a timestamp gap.
+  /// The tick counts as served (its frame is out): no silence goes in its place.
   void hold_clock(std::uint64_t period) noexcept {
-    if (static_cast<std::int64_t>(period - clock_period_) > 0) clock_period_ = period;
+    clock_period_ = period;
+    sent_audio_ = true;
   }
-  /// Mixes carry the source's frames from here on.
-  void forget_forwarded() noexcept { forward_.played_any = false; }
+  /// Mixes carry the source's frames from `period` on: the clock goes on past the last frame
+  /// forwarded (never back over it).
+  void forget_forwarded(std::uint64_t period) noexcept {
+    forward_.played_any = false;
+    if (static_cast<std::int64_t>(period - clock_period_) <= 0) clock_period_ = period - 1;
+  }
   /// Frames queued in the jitter buffer after this period's pop.
   std::size_t queued_frames() const noexcept { return jitter_.stats().depth; }
   /// Writes this leg's RTP header in front of a payload received by its source (`in`, inside

@@ -22,7 +22,7 @@ constexpr unsigned max_tag = 999'999'999;                       // tag = 1*9DIGI
   throw Error(errc::invalid_argument, "SDES a=crypto: " + message);
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_decimal_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 // RFC 4568 session-param = 1*(VCHAR): visible ASCII only.
 bool is_vchar(char c) {
@@ -45,7 +45,7 @@ std::optional<std::uint64_t> parse_decimal(std::string_view text, std::size_t ma
   if (text.empty() || text.size() > max_digits) return std::nullopt;
   std::uint64_t value = 0;
   for (const char c : text) {
-    if (!is_digit(c)) return std::nullopt;
+    if (!is_decimal_digit(c)) return std::nullopt;
     value = value * 10 + static_cast<std::uint64_t>(c - '0');
   }
   return value;
