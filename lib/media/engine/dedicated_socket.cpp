@@ -2,6 +2,7 @@
 #include "media/engine/dedicated_socket.hpp"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 
@@ -64,6 +65,18 @@ SocketAddress local_address_of(const asio::ip::udp::socket& socket) {
   const auto local = socket.local_endpoint(ec);
   if (ec) return {};
   return {local.address().to_string(), local.port()};
+}
+
+DedicatedSocket::DedicatedSocket(asio::ip::udp::socket socket) : local_(local_address_of(socket)) {
+  boost::system::error_code error;
+  fd_ = socket.release(error);
+  if (error || fd_ < 0)
+    throw Error(errc::io_error, "cannot take the socket of " + quoted(local_.to_string()));
+}
+
+void DedicatedSocket::close() noexcept {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
 }
 
 }  // namespace callsup::detail

@@ -19,14 +19,23 @@ asio::ip::udp::socket open_udp_socket(const asio::any_io_executor& executor, con
 /// The local address a socket is bound to.
 SocketAddress local_address_of(const asio::ip::udp::socket& socket);
 
+/// A leg's own socket. Not an Asio socket: the thread running the leg watches it in its
+/// SocketPoller, and it moves between threads as a plain descriptor.
 class DedicatedSocket {
  public:
-  explicit DedicatedSocket(asio::ip::udp::socket socket) : socket_(std::move(socket)) {}
-  int fd() noexcept { return socket_.native_handle(); }
-  asio::ip::udp::socket& socket() noexcept { return socket_; }
+  /// Takes the descriptor out of `socket` (Asio no longer watches it). Throws Error(io_error).
+  explicit DedicatedSocket(asio::ip::udp::socket socket);
+  ~DedicatedSocket() { close(); }
+  DedicatedSocket(const DedicatedSocket&) = delete;
+  DedicatedSocket& operator=(const DedicatedSocket&) = delete;
+
+  int fd() const noexcept { return fd_; }
+  const SocketAddress& local() const noexcept { return local_; }
+  void close() noexcept;
 
  private:
-  asio::ip::udp::socket socket_;
+  int fd_ = -1;
+  SocketAddress local_;
 };
 
 }  // namespace callsup::detail

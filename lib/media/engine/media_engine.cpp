@@ -78,7 +78,7 @@ class MediaEngine::Impl {
       socket = std::make_unique<detail::DedicatedSocket>(detail::open_udp_socket(
           shards_[index]->executor(), config.local_ip.empty() ? config_.bind_ip : config.local_ip,
           config.local_port, config_.port_min, config_.port_max, config_.socket_buffer_bytes));
-      home.local = detail::local_address_of(socket->socket());
+      home.local = socket->local();
     }
     auto media = std::make_shared<detail::LegMedia>(group, leg, config, std::move(home), config_.ptime_ms,
                                                     config_.jitter_max_depth);

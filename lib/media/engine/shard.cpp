@@ -22,6 +22,7 @@ Shard::Shard(std::size_t index, asio::any_io_executor executor, const MediaEngin
       mixer_(std::move(mixer)),
       digits_(std::move(digits)),
       timer_(executor_),
+      poller_(executor_),
       period_(std::chrono::milliseconds(config.ptime_ms)),
       sub_ticks_(static_cast<std::size_t>(std::max(1, config.ptime_ms / sub_tick_ms))),
       sub_period_(period_ / static_cast<std::int64_t>(sub_ticks_)),
@@ -43,6 +44,7 @@ void Shard::start() {
     origin_ns_ = std::chrono::duration_cast<std::chrono::nanoseconds>(due_.time_since_epoch()).count();
     schedule_tick();
     if (shared_) arm_shared();
+    arm_dedicated();
   });
 }
 
@@ -63,8 +65,7 @@ void Shard::halt() {
     boost::system::error_code ignored;
     timer_.cancel();
     if (shared_) shared_->cancel(ignored);
-    for (auto& [leg, slot] : slots_)
-      if (slot.socket) slot.socket->socket().cancel(ignored);
+    poller_.cancel();
   });
 }
 
@@ -75,7 +76,10 @@ void Shard::stop() {
     timer_.cancel();
     if (shared_) shared_->close(ignored);
     for (auto& [leg, slot] : slots_) {
-      if (slot.socket) slot.socket->socket().close(ignored);
+      if (slot.socket) {
+        unwatch_dedicated(slot.socket->fd());
+        slot.socket->close();
+      }
       leg->attached.store(false);
     }
     if (cpu_clock_valid_.load(std::memory_order_acquire))

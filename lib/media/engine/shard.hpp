@@ -15,6 +15,7 @@
 #include "media/engine/dedicated_socket.hpp"
 #include "media/engine/latency_histogram.hpp"
 #include "media/engine/leg_media.hpp"
+#include "media/engine/socket_poller.hpp"
 #include "media/engine/udp_io.hpp"
 
 namespace callsup::detail {
@@ -79,7 +80,10 @@ class Shard {
   };
 
   void arm_shared();
-  void arm_dedicated(LegSlot& slot);
+  void arm_dedicated();
+  /// Throws Error(io_error) (out of kernel memory).
+  void watch_dedicated(int fd, LegMedia* leg);
+  void unwatch_dedicated(int fd) noexcept;
   void drain(int fd, LegMedia* dedicated) noexcept;
   LegMedia* demultiplex(const sockaddr_storage& from, std::span<const std::uint8_t> datagram) noexcept;
   void deliver(LegMedia& leg, std::span<std::uint8_t> data, std::size_t length, const sockaddr_storage& from,
@@ -124,6 +128,10 @@ class Shard {
   SocketAddress shared_address_;
   int shared_fd_ = -1;
   asio::steady_timer timer_;
+  SocketPoller poller_;  ///< the dedicated sockets of the legs running here
+  /// The leg each dedicated socket belongs to, by descriptor: a small dense array, so a wake-up
+  /// finds its legs without a lookup or a cache miss on the socket object.
+  std::vector<LegMedia*> dedicated_by_fd_;
   std::chrono::steady_clock::time_point due_;  ///< when the next sub-tick is due
   std::chrono::nanoseconds period_;
   bool running_ = false;

@@ -7,8 +7,6 @@
 #include <algorithm>
 #include <future>
 
-#include <unistd.h>
-
 namespace callsup::detail {
 
 void Shard::attach(std::shared_ptr<LegMedia> leg, std::unique_ptr<DedicatedSocket> socket) {
@@ -39,7 +37,13 @@ void Shard::attach(std::shared_ptr<LegMedia> leg, std::unique_ptr<DedicatedSocke
     if (relay_copies_.empty()) relay_copies_.resize(16 * ReceiveBatch::datagram_bytes);
     played_arrivals_.reserve(order_.size() * 4 + 16);
     leg_count_.set(order_.size());
-    if (slot.socket && running_) arm_dedicated(slot);
+    if (slot.socket) {
+      try {
+        watch_dedicated(slot.socket->fd(), key);
+      } catch (...) {
+        slot.socket->close();  // out of memory in the kernel: the leg cannot receive; its peer sees no answer
+      }
+    }
     mark_calls_of(leg->leg);
     if (leg->wanted_shard.load() != index_) move_away(slot);  // moved again while in flight
   });
@@ -57,8 +61,8 @@ void Shard::detach(std::shared_ptr<LegMedia> leg) {
       asio::post(home.executor_, [&home, leg] { home.unindex_leg(leg.get()); });
     }
     if (found->second.socket) {
-      boost::system::error_code ignored;
-      found->second.socket->socket().close(ignored);
+      unwatch_dedicated(found->second.socket->fd());
+      found->second.socket->close();
     }
     forget_leg(leg.get());
     leg->use_socket(nullptr, leg->home.shared_fd);
@@ -79,20 +83,9 @@ void Shard::hand_over(std::shared_ptr<LegMedia> leg) {
 void Shard::move_away(LegSlot& slot) {
   std::shared_ptr<LegMedia> leg = slot.media;
   Shard& to = *(*siblings_)[leg->wanted_shard.load()];
-  std::unique_ptr<DedicatedSocket> socket;
-  if (slot.socket) {
-    // The socket goes with the leg: its descriptor is re-registered with the new thread.
-    boost::system::error_code error;
-    auto& old = slot.socket->socket();
-    const auto protocol = old.local_endpoint(error).protocol();
-    const int fd = error ? -1 : old.release(error);
-    if (fd >= 0 && !error) {
-      try {
-        socket = std::make_unique<DedicatedSocket>(asio::ip::udp::socket(to.executor_, protocol, fd));
-      } catch (...) {
-        ::close(fd);  // out of descriptors or memory: the leg moves without its socket
-      }
-    }
+  std::unique_ptr<DedicatedSocket> socket = std::move(slot.socket);
+  if (socket) {
+    unwatch_dedicated(socket->fd());  // the socket goes with the leg: the new thread watches it
   } else if (leg->home.thread == index_) {
     set_away(leg, &to);
   } else {

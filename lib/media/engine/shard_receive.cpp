@@ -22,16 +22,29 @@ void Shard::arm_shared() {
   });
 }
 
-void Shard::arm_dedicated(LegSlot& slot) {
-  LegMedia* leg = slot.media.get();
-  slot.socket->socket().async_wait(asio::ip::udp::socket::wait_read,
-                                   [this, leg](const boost::system::error_code& error) {
-                                     if (error || !running_) return;
-                                     auto found = slots_.find(leg);
-                                     if (found == slots_.end() || !found->second.socket) return;
-                                     drain(found->second.socket->fd(), leg);
-                                     arm_dedicated(found->second);
-                                   });
+void Shard::arm_dedicated() {
+  poller_.wait([this](const boost::system::error_code& error) {
+    if (error || !running_) return;
+    for (const epoll_event& event : poller_.ready()) {
+      const auto fd = static_cast<std::size_t>(event.data.fd);
+      if (fd < dedicated_by_fd_.size() && dedicated_by_fd_[fd] != nullptr)
+        drain(event.data.fd, dedicated_by_fd_[fd]);
+    }
+    arm_dedicated();
+  });
+}
+
+void Shard::watch_dedicated(int fd, LegMedia* leg) {
+  if (static_cast<std::size_t>(fd) >= dedicated_by_fd_.size())
+    dedicated_by_fd_.resize(static_cast<std::size_t>(fd) + 64, nullptr);
+  poller_.add(fd);
+  dedicated_by_fd_[static_cast<std::size_t>(fd)] = leg;
+}
+
+void Shard::unwatch_dedicated(int fd) noexcept {
+  poller_.remove(fd);
+  if (static_cast<std::size_t>(fd) < dedicated_by_fd_.size())
+    dedicated_by_fd_[static_cast<std::size_t>(fd)] = nullptr;
 }
 
 void Shard::drain(int fd, LegMedia* dedicated) noexcept {
