@@ -45,6 +45,11 @@ std::unique_ptr<Codec> checked_codec(const EndpointConfig& config) {
   return codec;
 }
 
+std::uint64_t next_leg_serial() noexcept {
+  static std::atomic<std::uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
 }  // namespace
 
 LegMedia::LegMedia(CallId group, LegId id, EndpointConfig endpoint, LegHome leg_home, int ptime_ms,
@@ -54,6 +59,7 @@ LegMedia::LegMedia(CallId group, LegId id, EndpointConfig endpoint, LegHome leg_
       config(std::move(endpoint)),
       ssrc(config.local_ssrc != 0 ? config.local_ssrc : random_u32() | 1u),
       home(std::move(leg_home)),
+      serial(next_leg_serial()),
       codec_(checked_codec(config)),
       format_(std::string(codec_->name()) + "/" + std::to_string(codec_->clock_rate()) + "/" +
               std::to_string(codec_->channels())),

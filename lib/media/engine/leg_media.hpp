@@ -97,6 +97,8 @@ class LegMedia {
   const EndpointConfig config;
   const std::uint32_t ssrc;
   const LegHome home;
+  /// Unique in the process: tells this leg from a later one allocated at the same address.
+  const std::uint64_t serial;
 
   // --- media thread ---
   /// Checks source, SRTP, RTP and payload type of one datagram (`data` may be modified in place:

@@ -13,6 +13,7 @@
 #include "media/engine/asio.hpp"
 #include "media/engine/call_media.hpp"
 #include "media/engine/dedicated_socket.hpp"
+#include "media/engine/handoff_ring.hpp"
 #include "media/engine/latency_histogram.hpp"
 #include "media/engine/leg_media.hpp"
 #include "media/engine/socket_poller.hpp"
@@ -72,12 +73,6 @@ class Shard {
     std::optional<StreamKey> stream;  ///< registered in streams_
     Shard* away = nullptr;            ///< the thread it runs on, when not this one
   };
-  /// A datagram read here for a leg that runs on another thread.
-  struct Forwarded {
-    std::vector<std::uint8_t> data;
-    sockaddr_storage from{};
-    std::int64_t arrival_ns = 0;
-  };
 
   void arm_shared();
   void arm_dedicated();
@@ -99,8 +94,13 @@ class Shard {
   void move_away(LegSlot& slot);
   template <typename Task>
   void run_and_wait(Task task);
+  /// Hands a datagram read here to the thread running its leg (a ring per pair of threads).
   void forward(const HomeEntry& entry, std::span<const std::uint8_t> data, const sockaddr_storage& from,
                std::int64_t now_ns) noexcept;
+  /// Wakes the threads forward() handed datagrams to in this batch (once each).
+  void wake_handoff_consumers() noexcept;
+  /// On the receiving thread: delivers what `ring` holds to legs still running here.
+  void take_handoffs(HandoffRing& ring) noexcept;
   /// Forward on arrival: sends `in` (received by `source` into `buffer`) to every listener that
   /// hears the source alone, renumbered into each listener's stream; queued in send_.
   void relay(LegMedia& source, std::span<std::uint8_t> buffer, const ReceivedAudio& in,
@@ -167,6 +167,9 @@ class Shard {
   std::vector<std::int64_t> played_arrivals_;
   std::vector<std::int64_t> relayed_arrivals_;  ///< arrival times of the packets relay() queued
   std::vector<std::uint8_t> relay_copies_;      ///< room for a packet to a second listener and on
+  static constexpr std::size_t handoff_ring_bytes = std::size_t{1} << 20;
+  std::vector<std::unique_ptr<HandoffRing>> handoffs_to_;  ///< by receiving thread, made when first used
+  std::vector<std::size_t> handoffs_pushed_;               ///< receiving threads to wake after this batch
   std::size_t relay_copies_used_ = 0;
   Counter ticks_, missed_, packets_in_, packets_out_, unknown_source_, receive_batches_, send_batches_,
       call_count_, leg_count_, unattached_routes_, moved_legs_, forwarded_packets_, relayed_on_arrival_;

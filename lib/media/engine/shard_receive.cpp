@@ -77,6 +77,7 @@ void Shard::drain(int fd, LegMedia* dedicated) noexcept {
       deliver(*leg, data, length, receive_.source(i), now);
     }
     flush_relayed();  // before the next read reuses the buffers
+    if (!handoffs_pushed_.empty()) wake_handoff_consumers();
     if (n < receive_.capacity()) break;
   }
 }
@@ -102,24 +103,53 @@ void Shard::deliver(LegMedia& leg, std::span<std::uint8_t> data, std::size_t len
 
 void Shard::forward(const HomeEntry& entry, std::span<const std::uint8_t> data, const sockaddr_storage& from,
                     std::int64_t now_ns) noexcept {
+  const std::size_t to = entry.away->index_;
   try {
-    // Room after the datagram: it may be forwarded on arrival there with another SRTP trailer.
-    Forwarded packet{std::vector<std::uint8_t>(data.size() + srtp_max_trailer), from, now_ns};
-    std::copy(data.begin(), data.end(), packet.data.begin());
-    const std::size_t length = data.size();
-    Shard* to = entry.away;
-    asio::post(to->executor_, [to, media = entry.media, packet = std::move(packet), length]() mutable {
-      if (to->slots_.find(media.get()) == to->slots_.end()) {
-        to->unknown_source_.add();  // it moved on or was removed meanwhile
-        return;
-      }
-      to->deliver(*media, packet.data, length, packet.from, packet.arrival_ns);
-      to->flush_relayed();
-    });
-    forwarded_packets_.add();
+    if (handoffs_to_.empty()) {
+      handoffs_to_.resize(siblings_->size());
+      handoffs_pushed_.reserve(siblings_->size());
+    }
+    if (!handoffs_to_[to]) handoffs_to_[to] = std::make_unique<HandoffRing>(handoff_ring_bytes);
   } catch (...) {
     unknown_source_.add();  // out of memory: dropped
+    return;
   }
+  // Room after the datagram: it may be forwarded on arrival there with another SRTP trailer.
+  const HandoffRing::Record record{entry.media.get(), entry.media->serial, from, now_ns, 0};
+  if (!handoffs_to_[to]->push(record, data, srtp_max_trailer)) {
+    unknown_source_.add();  // that thread is a megabyte behind: dropped
+    return;
+  }
+  forwarded_packets_.add();
+  if (std::find(handoffs_pushed_.begin(), handoffs_pushed_.end(), to) == handoffs_pushed_.end())
+    handoffs_pushed_.push_back(to);  // reserved: never allocates
+}
+
+void Shard::wake_handoff_consumers() noexcept {
+  for (const std::size_t index : handoffs_pushed_) {
+    HandoffRing* ring = handoffs_to_[index].get();
+    if (!ring->claim_wake_up()) continue;  // woken already, and not started yet
+    Shard* to = (*siblings_)[index].get();
+    try {
+      asio::post(to->executor_, [to, ring] { to->take_handoffs(*ring); });
+    } catch (...) {
+      ring->cancel_wake_up();  // out of memory: the next batch tries again
+    }
+  }
+  handoffs_pushed_.clear();
+}
+
+void Shard::take_handoffs(HandoffRing& ring) noexcept {
+  ring.take_all(
+      [this](const HandoffRing::Record& record, std::span<std::uint8_t> buffer) {
+        auto found = slots_.find(record.leg);
+        if (found == slots_.end() || found->second.media->serial != record.leg_serial) {
+          unknown_source_.add();  // it moved on or was removed meanwhile
+          return;
+        }
+        deliver(*record.leg, buffer, record.length, record.from, record.arrival_ns);
+      },
+      [this] { flush_relayed(); });
 }
 
 void Shard::mark_calls_of(const LegId& leg) noexcept {
