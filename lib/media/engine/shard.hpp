@@ -79,7 +79,14 @@ class Shard {
   /// Throws Error(io_error) (out of kernel memory).
   void watch_dedicated(int fd, LegMedia* leg);
   void unwatch_dedicated(int fd) noexcept;
-  void drain(int fd, LegMedia* dedicated) noexcept;
+  /// Reads what `fd` holds, in bounded rounds: false when datagrams may be left.
+  bool drain(int fd, LegMedia* dedicated) noexcept;
+  /// Dedicated sockets are edge-triggered: one left with datagrams by drain()'s bound is not
+  /// reported again until another arrives, so it waits in backlog_, drained at the next wake-up
+  /// or by a posted continuation.
+  void drain_backlog() noexcept;
+  void continue_backlog() noexcept;
+  LegMedia* dedicated_leg(int fd) const noexcept;
   LegMedia* demultiplex(const sockaddr_storage& from, std::span<const std::uint8_t> datagram) noexcept;
   void deliver(LegMedia& leg, std::span<std::uint8_t> data, std::size_t length, const sockaddr_storage& from,
                std::int64_t now_ns) noexcept;
@@ -132,6 +139,8 @@ class Shard {
   /// The leg each dedicated socket belongs to, by descriptor: a small dense array, so a wake-up
   /// finds its legs without a lookup or a cache miss on the socket object.
   std::vector<LegMedia*> dedicated_by_fd_;
+  std::vector<int> backlog_;  ///< dedicated sockets left with datagrams
+  bool backlog_posted_ = false;
   std::chrono::steady_clock::time_point due_;  ///< when the next sub-tick is due
   std::chrono::nanoseconds period_;
   bool running_ = false;

@@ -36,6 +36,7 @@ void Shard::attach(std::shared_ptr<LegMedia> leg, std::unique_ptr<DedicatedSocke
     relayed_arrivals_.reserve(order_.size() * 2 + receive_.capacity() + 16);
     if (relay_copies_.empty()) relay_copies_.resize(16 * ReceiveBatch::datagram_bytes);
     played_arrivals_.reserve(order_.size() * 4 + 16);
+    backlog_.reserve(order_.size() + 16);
     leg_count_.set(order_.size());
     if (slot.socket) {
       try {

@@ -25,13 +25,45 @@ void Shard::arm_shared() {
 void Shard::arm_dedicated() {
   poller_.wait([this](const boost::system::error_code& error) {
     if (error || !running_) return;
+    drain_backlog();
     for (const epoll_event& event : poller_.ready()) {
-      const auto fd = static_cast<std::size_t>(event.data.fd);
-      if (fd < dedicated_by_fd_.size() && dedicated_by_fd_[fd] != nullptr)
-        drain(event.data.fd, dedicated_by_fd_[fd]);
+      LegMedia* leg = dedicated_leg(event.data.fd);
+      if (leg != nullptr && !drain(event.data.fd, leg) &&
+          std::find(backlog_.begin(), backlog_.end(), event.data.fd) == backlog_.end())
+        backlog_.push_back(event.data.fd);  // reserved at attach: never allocates
     }
+    if (!backlog_.empty()) continue_backlog();
     arm_dedicated();
   });
+}
+
+void Shard::drain_backlog() noexcept {
+  std::size_t kept = 0;
+  for (const int fd : backlog_) {
+    LegMedia* leg = dedicated_leg(fd);
+    if (leg != nullptr && !drain(fd, leg)) backlog_[kept++] = fd;
+  }
+  backlog_.resize(kept);
+}
+
+void Shard::continue_backlog() noexcept {
+  if (backlog_posted_) return;
+  try {
+    asio::post(executor_, [this] {
+      backlog_posted_ = false;
+      if (!running_) return;
+      drain_backlog();
+      if (!backlog_.empty()) continue_backlog();
+    });
+    backlog_posted_ = true;
+  } catch (...) {
+    // Out of memory: the backlog waits for the next datagram on any dedicated socket.
+  }
+}
+
+LegMedia* Shard::dedicated_leg(int fd) const noexcept {
+  const auto index = static_cast<std::size_t>(fd);
+  return index < dedicated_by_fd_.size() ? dedicated_by_fd_[index] : nullptr;
 }
 
 void Shard::watch_dedicated(int fd, LegMedia* leg) {
@@ -47,11 +79,11 @@ void Shard::unwatch_dedicated(int fd) noexcept {
     dedicated_by_fd_[static_cast<std::size_t>(fd)] = nullptr;
 }
 
-void Shard::drain(int fd, LegMedia* dedicated) noexcept {
+bool Shard::drain(int fd, LegMedia* dedicated) noexcept {
   // Bounded rounds per wake-up, so that a flood cannot delay the clock.
   for (int round = 0; round < 16; ++round) {
     const std::size_t n = receive_.read(fd);
-    if (n == 0) break;
+    if (n == 0) return true;
     receive_batches_.add();
     packets_in_.add(n);
     const std::int64_t now = steady_ns();
@@ -78,8 +110,9 @@ void Shard::drain(int fd, LegMedia* dedicated) noexcept {
     }
     flush_relayed();  // before the next read reuses the buffers
     if (!handoffs_pushed_.empty()) wake_handoff_consumers();
-    if (n < receive_.capacity()) break;
+    if (n < receive_.capacity()) return true;
   }
+  return false;
 }
 
 void Shard::deliver(LegMedia& leg, std::span<std::uint8_t> data, std::size_t length,

@@ -24,7 +24,7 @@ SocketPoller::SocketPoller(const asio::any_io_executor& executor) : set_(executo
 
 void SocketPoller::add(int fd) {
   epoll_event event{};
-  event.events = EPOLLIN;
+  event.events = EPOLLIN | EPOLLET;  // reported once per arrival, not re-polled at every wait
   event.data.fd = fd;
   if (::epoll_ctl(set_.native_handle(), EPOLL_CTL_ADD, fd, &event) != 0)
     throw Error(errc::io_error, "cannot watch socket " + std::to_string(fd) + ": " + std::strerror(errno));

@@ -12,8 +12,10 @@ namespace callsup::detail {
 
 /// Why not an Asio wait per socket: every async_wait re-arms its descriptor with epoll_ctl, so a
 /// leg paid a system call per wake-up on top of its receive and send, plus Asio's operation
-/// bookkeeping. Here each socket is registered once (level-triggered) in an epoll set whose own
-/// descriptor Asio waits on: one re-arm per wake-up, however many sockets it brings.
+/// bookkeeping. Here each socket is registered once (edge-triggered: a level-triggered socket is
+/// polled again at the next wait) in an epoll set whose own descriptor Asio waits on: one re-arm
+/// per wake-up, however many sockets it brings. The caller must read a reported socket until it
+/// is empty, or remember it.
 class SocketPoller {
  public:
   /// Throws Error(io_error) when no epoll set can be created.
@@ -29,8 +31,8 @@ class SocketPoller {
   void wait(Handler&& handler) {
     set_.async_wait(asio::posix::stream_descriptor::wait_read, std::forward<Handler>(handler));
   }
-  /// The sockets readable now (`data.fd`, without blocking), at most a batch of them; what is
-  /// left is reported again at the next wake-up.
+  /// The sockets that received since they were last reported (`data.fd`, without blocking), at
+  /// most a batch of them; the others are reported at the next wake-up.
   std::span<const epoll_event> ready() noexcept;
   void cancel() noexcept;
 
