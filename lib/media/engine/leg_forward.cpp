@@ -36,7 +36,7 @@ std::size_t LegMedia::forward_packet(std::span<std::uint8_t> buffer, const Recei
   }
   const std::span<std::uint8_t> packet = buffer.subspan(in.payload_offset - rtp_fixed_header_size);
   write_rtp_fixed_header(
-      in.marker || std::exchange(first_audio_, false), codec_->payload_type(), sequence, timestamp, ssrc,
+      in.marker || std::exchange(first_audio_, false), audio_payload_type_, sequence, timestamp, ssrc,
       std::span<std::uint8_t, rtp_fixed_header_size>(packet.data(), rtp_fixed_header_size));
   std::size_t out = rtp_fixed_header_size + in.payload_size;
   if (srtp_out_ && srtp_out_->protect(packet, out) != SrtpStatus::ok) {

@@ -61,6 +61,7 @@ LegMedia::LegMedia(CallId group, LegId id, EndpointConfig endpoint, LegHome leg_
       home(std::move(leg_home)),
       serial(next_leg_serial()),
       codec_(checked_codec(config)),
+      audio_payload_type_(codec_->payload_type()),
       format_(std::string(codec_->name()) + "/" + std::to_string(codec_->clock_rate()) + "/" +
               std::to_string(codec_->channels())),
       samples_per_frame_(static_cast<std::size_t>(codec_->clock_rate()) * static_cast<std::size_t>(ptime_ms) /
@@ -121,7 +122,7 @@ ReceiveOutcome LegMedia::receive(std::span<std::uint8_t> data, std::size_t lengt
     return outcome;
   }
   const RtpHeader& header = parsed.packet.header;
-  const bool audio = header.payload_type == codec_->payload_type();
+  const bool audio = header.payload_type == audio_payload_type_;
   const bool event =
       config.telephone_event_payload_type >= 0 && header.payload_type == config.telephone_event_payload_type;
   if (!audio && !event) {
@@ -191,7 +192,7 @@ std::size_t LegMedia::build_audio(std::span<const std::uint8_t> payload, std::ui
   std::copy(payload.begin(), payload.end(), audio_out_.begin() + rtp_fixed_header_size);
   forward_.synced = false;  // a frame of the clock's: forwarding takes up from here
   note_built(period);
-  return seal(audio_out_, std::exchange(first_audio_, false), codec_->payload_type(), timestamp_for(period),
+  return seal(audio_out_, std::exchange(first_audio_, false), audio_payload_type_, timestamp_for(period),
               payload.size());
 }
 
@@ -201,7 +202,7 @@ std::size_t LegMedia::encode_and_build(std::span<const std::int16_t> pcm, std::u
   const std::size_t bytes = codec_->encode(pcm, payload);
   forward_.synced = false;
   note_built(period);
-  return seal(audio_out_, std::exchange(first_audio_, false), codec_->payload_type(), timestamp_for(period),
+  return seal(audio_out_, std::exchange(first_audio_, false), audio_payload_type_, timestamp_for(period),
               bytes);
 }
 

@@ -287,9 +287,13 @@ class LegMedia {
   DedicatedSocket* socket_ = nullptr;  ///< null on the shared socket
   int out_fd_ = -1;                    ///< where its packets are sent from
   bool sent_audio_ = false;            ///< an audio packet went out on this tick
+  // Checked per packet or per tick: kept beside the other hot fields (one cache line), the
+  // rest of the posting (mutex, queues) at the end.
+  std::atomic<bool> dtmf_posted_{false}, beep_posted_{false}, keys_posted_{false};
   std::uint64_t popped_period_ = ~std::uint64_t{0};
   std::unique_ptr<Codec> codec_;
-  std::string format_;  ///< "name/rate/channels": legs with equal formats can forward frames
+  std::uint8_t audio_payload_type_;  ///< codec_'s, without a virtual call per packet
+  std::string format_;               ///< "name/rate/channels": legs with equal formats can forward frames
   std::size_t samples_per_frame_;
   JitterBuffer jitter_;
   LossConcealer concealer_;
@@ -323,11 +327,8 @@ class LegMedia {
   mutable std::mutex shared_mutex_;  ///< remote_text_ and posted digits: rare, never per packet
   std::optional<SocketAddress> remote_text_;
   std::vector<std::pair<std::string, int>> posted_dtmf_;
-  std::atomic<bool> dtmf_posted_{false};
   std::optional<MonitoringToneConfig> posted_beep_;
-  std::atomic<bool> beep_posted_{false};
   std::optional<std::pair<SrtpContext, SrtpContext>> posted_keys_;
-  std::atomic<bool> keys_posted_{false};
 };
 
 }  // namespace callsup::detail
