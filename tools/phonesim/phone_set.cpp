@@ -62,6 +62,7 @@ struct PhoneSet::Impl {
   std::mt19937 rng{std::random_device{}()};
 
   std::atomic<bool> started{false}, running{false};
+  std::atomic<bool> stopping{false};  // read between caught-up ticks: an overloaded set stops at once
   OwnedFd stop_event{::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)};
   std::thread thread;
   std::exception_ptr failure;
@@ -182,6 +183,7 @@ void PhoneSet::stop() {
 void PhoneSet::Impl::halt() noexcept {
   if (!thread.joinable()) return;
   const std::uint64_t one = 1;
+  stopping.store(true, std::memory_order_relaxed);
   [[maybe_unused]] const ssize_t n = ::write(stop_event.get(), &one, sizeof one);
   thread.join();
   running.store(false);
@@ -267,6 +269,8 @@ void PhoneSet::Impl::loop() {
         // Missed ticks are caught up back to back, so every phone keeps its packet rate.
         if (expirations > 1) bump(late_ticks, expirations - 1);
         for (std::uint64_t k = 0; k < expirations; ++k) {
+          if (k % 16 == 15) update_cpu();
+          if (stopping.load(std::memory_order_relaxed)) return;
           tick(next_tick++);
           // One cheap recvmmsg per tick keeps the shared socket's queue short even while
           // missed ticks are caught up (its receive buffer holds only a few ticks' worth).
