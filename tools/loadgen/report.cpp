@@ -7,7 +7,8 @@
 
 namespace callsup::loadgen {
 
-nlohmann::json report(const Options& options, const Snapshot& start, const Snapshot& end) {
+nlohmann::json report(const Options& options, const Snapshot& start, const Snapshot& end,
+                      std::uint64_t rss_before_calls) {
   const double seconds = end.wall_seconds - start.wall_seconds;
   const double cpu = end.engine.total.cpu_seconds - start.engine.total.cpu_seconds;
   const std::uint64_t lost_to_phones = end.phones.lost - start.phones.lost;
@@ -22,9 +23,21 @@ nlohmann::json report(const Options& options, const Snapshot& start, const Snaps
   j["phone_sockets"] = options.phone_socket_per_leg ? "per-leg" : "shared";
   j["phones_in_phase"] = options.phones_in_phase;
   j["engine_cpu_seconds"] = cpu;
+  auto per_thread = nlohmann::json::array();
+  for (std::size_t t = 0; t < end.engine.threads.size() && t < start.engine.threads.size(); ++t)
+    per_thread.push_back(end.engine.threads[t].cpu_seconds - start.engine.threads[t].cpu_seconds);
+  j["engine_thread_cpu_seconds"] = per_thread;
   // Supervised calls one fully busy engine core would carry in real time at this cost.
   j["calls_per_core"] = cpu > 0 ? static_cast<double>(options.calls) * seconds / cpu : 0.0;
   j["engine_cpu_percent"] = seconds > 0 ? 100.0 * cpu / seconds : 0.0;
+  // Memory: the process's RSS (engine, control plane and simulated phones) before the calls were
+  // set up, after the warm-up (every call set up, media flowing) and at the end of the window.
+  j["rss_bytes_before_calls"] = rss_before_calls;
+  j["rss_bytes_with_calls"] = start.rss_bytes;
+  j["rss_bytes_end_of_window"] = end.rss_bytes;
+  j["memory_per_call_bytes"] =
+      (static_cast<std::int64_t>(start.rss_bytes) - static_cast<std::int64_t>(rss_before_calls)) /
+      static_cast<std::int64_t>(options.calls);
   j["packets_in"] = end.engine.total.packets_in - start.engine.total.packets_in;
   j["packets_out"] = end.engine.total.packets_out - start.engine.total.packets_out;
   j["packets_lost"] = lost_to_phones + lost_to_engine;
@@ -53,6 +66,11 @@ nlohmann::json report(const Options& options, const Snapshot& start, const Snaps
   j["mode_changes"] = end.mode_changes - start.mode_changes;
   j["sessions_active"] = end.sessions_active;
   j["phone_cpu_seconds"] = end.phone_cpu_seconds - start.phone_cpu_seconds;
+  // With several engine threads: supervisors' legs handed to their call's thread, and the packets
+  // their home thread read for them and passed on (a cost one thread does not have).
+  j["legs_moved_between_threads"] = end.engine.total.moved_legs;
+  j["packets_passed_between_threads"] =
+      end.engine.total.forwarded_packets - start.engine.total.forwarded_packets;
   j["receive_batches"] = end.engine.total.receive_batches - start.engine.total.receive_batches;
   j["send_batches"] = end.engine.total.send_batches - start.engine.total.send_batches;
   const SrtpBackend backend = srtp_backend();

@@ -1,6 +1,9 @@
 // callsup-loadgen: building and driving the calls.
 #include "scenario.hpp"
 
+#include <unistd.h>
+
+#include <fstream>
 #include <random>
 #include <string>
 
@@ -48,6 +51,13 @@ MediaEngineConfig engine_config(const Options& options) {
 
 }  // namespace
 
+std::uint64_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::uint64_t size = 0, resident = 0;  // in pages
+  if (!(statm >> size >> resident)) return 0;
+  return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
 Scenario::Scenario(const Options& options) : options_(options), modes_(std::make_shared<ModeCounter>()) {
   TenantSettings settings;
   settings.name = tenant;
@@ -61,6 +71,7 @@ Scenario::Scenario(const Options& options) : options_(options), modes_(std::make
     phone_sets_.push_back(std::make_unique<sim::PhoneSet>(
         options.phone_socket_per_leg ? sim::PhoneSet::Sockets::per_phone : sim::PhoneSet::Sockets::shared));
 
+  rss_before_calls_ = resident_bytes();
   std::uint32_t next_ssrc = 0x10000000;
   std::mt19937 phase_rng(20261121);  // fixed seed: runs are comparable
   for (std::size_t i = 0; i < options.calls; ++i) {
@@ -171,6 +182,7 @@ Snapshot Scenario::snapshot() const {
   }
   s.mode_changes = modes_->changes.load();
   s.sessions_active = static_cast<std::uint64_t>(std::max<std::int64_t>(0, modes_->active.load()));
+  s.rss_bytes = resident_bytes();
   return s;
 }
 

@@ -22,7 +22,11 @@ struct Snapshot {
   EndpointStats endpoints;         ///< summed over the engine's endpoints
   std::uint64_t mode_changes = 0;  ///< sessions' mode_changed events
   std::uint64_t sessions_active = 0;
+  std::uint64_t rss_bytes = 0;  ///< the process's resident set (engine, phones, everything)
 };
+
+/// This process's resident set size in bytes (/proc/self/statm), 0 if it cannot be read.
+std::uint64_t resident_bytes();
 
 /// N calls "customer <-> agent" on loopback, each supervised by its own supervisor (a group
 /// per call), every leg an endpoint of one MediaEngine and a phone of a PhoneSet.
@@ -37,6 +41,8 @@ class Scenario {
   void press_keys(double elapsed_seconds);
   Snapshot snapshot() const;
   MediaEngine& engine() { return *engine_; }
+  /// The process's RSS once the engine and the phone sets existed, right before the calls were set up.
+  std::uint64_t rss_bytes_before_calls() const { return rss_before_calls_; }
   void stop();
 
  private:
@@ -59,6 +65,7 @@ class Scenario {
   std::vector<CallLegs> calls_;
   std::vector<std::shared_ptr<RtpEndpoint>> endpoints_;
   std::chrono::steady_clock::time_point started_;
+  std::uint64_t rss_before_calls_ = 0;
 };
 
 }  // namespace callsup::loadgen
