@@ -78,6 +78,8 @@ json stats_json(const EngineThreadStats& s) {
   return {{"packets_in", s.packets_in},
           {"packets_out", s.packets_out},
           {"relayed_on_arrival", s.relayed_on_arrival},
+          {"receive_batches", s.receive_batches},
+          {"send_batches", s.send_batches},
           {"relay_latency_p99_ms", s.relay_latency_p99_ms},
           {"missed_ticks", s.missed_ticks},
           {"unknown_source", s.unknown_source},
